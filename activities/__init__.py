@@ -1,0 +1,1 @@
+"""Every side effect: Slack Web API calls and, later, the action executors."""

@@ -1,0 +1,160 @@
+"""The approval card: what an approver sees, and what it becomes once decided."""
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from bot.blocks.limits import (
+    BUTTON_VALUE_MAX,
+    CONFIRM_TEXT_MAX,
+    HEADER_TEXT_MAX,
+    MESSAGE_MAX_BLOCKS,
+    SECTION_FIELD_TEXT_MAX,
+    SECTION_FIELDS_MAX,
+    SECTION_TEXT_MAX,
+    cut,
+)
+from workflows.approval_rules import decision_line, who_may_decide
+from workflows.models import ApprovalCard, ApprovalStatus
+from workflows.slack_format import escape, mention, slack_date
+
+APPROVE_ACTION_ID = "approval_approve"
+REJECT_ACTION_ID = "approval_reject"
+ACTIONS_BLOCK_ID = "approval_actions"
+
+# Header, summary, details, fingerprint and actions take five blocks; the rest may
+# hold parameters, with one left for the "more not shown" note.
+PARAMETER_SECTIONS_MAX = MESSAGE_MAX_BLOCKS - 6
+
+
+def workflow_url(temporal_ui_url: str, namespace: str, workflow_id: str) -> str:
+    base = temporal_ui_url.rstrip("/")
+    return f"{base}/namespaces/{quote(namespace, safe='')}/workflows/{quote(workflow_id, safe='')}"
+
+
+def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) -> dict[str, Any]:
+    """The `chat.postMessage` / `chat.update` arguments (text and blocks) for a card."""
+    request = card.request
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": cut(f"Approval needed: {request.action}", HEADER_TEXT_MAX),
+            },
+        },
+        _mrkdwn_section(escape(request.summary)),
+        *_parameter_sections(request.parameters),
+        {
+            "type": "section",
+            "fields": [
+                _field("Requested by", mention(request.requester)),
+                _field("Who may approve", who_may_decide(request)),
+                _field("Expires", slack_date(card.expires_at)),
+                _field("Fingerprint", f"`{card.fingerprint}`"),
+            ],
+        },
+    ]
+    if workflow_link:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"<{workflow_link}|View in Temporal>"}],
+            }
+        )
+    if card.status is ApprovalStatus.PENDING:
+        blocks.append(_decision_buttons(card.workflow_id, request.summary))
+    else:
+        blocks.append(
+            _mrkdwn_section(
+                f"{_status_emoji(card.status)} {decision_line(card.status, card.decision)}"
+            )
+        )
+    return {"text": cut(_fallback_text(card), SECTION_TEXT_MAX), "blocks": blocks}
+
+
+def _fallback_text(card: ApprovalCard) -> str:
+    # What notifications and screen readers show instead of the blocks.
+    if card.status is ApprovalStatus.PENDING:
+        return f"Approval needed: {card.request.summary}"
+    return f"{card.request.summary}: {decision_line(card.status, card.decision)}"
+
+
+def _status_emoji(status: ApprovalStatus) -> str:
+    return {
+        ApprovalStatus.APPROVED: ":white_check_mark:",
+        ApprovalStatus.REJECTED: ":x:",
+        ApprovalStatus.EXPIRED: ":hourglass:",
+    }[status]
+
+
+def _mrkdwn_section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_TEXT_MAX)}}
+
+
+def _field(label: str, value: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": cut(f"*{label}*\n{value}", SECTION_FIELD_TEXT_MAX)}
+
+
+def _parameter_sections(parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = [_field(escape(str(name)), escape(_show(value))) for name, value in parameters.items()]
+    shown = fields[: PARAMETER_SECTIONS_MAX * SECTION_FIELDS_MAX]
+    sections: list[dict[str, Any]] = [
+        {"type": "section", "fields": shown[i : i + SECTION_FIELDS_MAX]}
+        for i in range(0, len(shown), SECTION_FIELDS_MAX)
+    ]
+    if hidden := len(fields) - len(shown):
+        sections.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"…and {hidden} more parameters not shown here; "
+                        "the fingerprint covers all of them.",
+                    }
+                ],
+            }
+        )
+    return sections
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _decision_buttons(workflow_id: str, summary: str) -> dict[str, Any]:
+    if len(workflow_id) > BUTTON_VALUE_MAX:
+        # Cutting the ID would make the button signal the wrong workflow.
+        raise ValueError(
+            f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value"
+        )
+    return {
+        "type": "actions",
+        "block_id": ACTIONS_BLOCK_ID,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": APPROVE_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Approve"},
+                "style": "primary",
+                "value": workflow_id,
+            },
+            {
+                "type": "button",
+                "action_id": REJECT_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Reject"},
+                "style": "danger",
+                "value": workflow_id,
+                "confirm": {
+                    "title": {"type": "plain_text", "text": "Reject this request?"},
+                    "text": {"type": "mrkdwn", "text": cut(escape(summary), CONFIRM_TEXT_MAX)},
+                    "confirm": {"type": "plain_text", "text": "Reject"},
+                    "deny": {"type": "plain_text", "text": "Cancel"},
+                    "style": "danger",
+                },
+            },
+        ],
+    }

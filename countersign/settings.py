@@ -1,0 +1,186 @@
+"""Settings, read once at start from the environment (and `.env` when present).
+
+A missing or malformed setting raises SettingsError naming it; entry points turn that
+into one line on stderr and exit 2 (`exit_on_bad_settings`).
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+SLACK_API_URL = "https://slack.com/api/"
+# Where the local Slack sandbox serves the Web API when no Slack credentials are set.
+SANDBOX_API_URL = "http://127.0.0.1:3100/api/"
+SANDBOX_BOT_TOKEN = "xoxb-sandbox-countersign"
+SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it and what is expected."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    slack_signing_secret: str
+    slack_app_token: str | None
+    slack_api_url: str
+    temporal_address: str
+    temporal_namespace: str
+    temporal_task_queue: str
+    temporal_tls: bool
+    temporal_tls_cert: Path | None
+    temporal_tls_key: Path | None
+    temporal_api_key: str | None
+    temporal_ui_url: str | None
+    openai_api_key: str | None
+    openai_base_url: str | None
+    agent_model: str
+    port: int
+    log_level: str
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no Slack credentials are set: the local Slack sandbox stands in."""
+        return self.slack_bot_token == SANDBOX_BOT_TOKEN
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path = ".env"
+) -> Settings:
+    """Reads settings from `environ` (default os.environ) over the values in `env_file`."""
+    values = {**_read_env_file(Path(env_file)), **(os.environ if environ is None else environ)}
+    read = _Reader(values)
+    bot_token = read.text("SLACK_BOT_TOKEN", None, check=_prefixed("xoxb-"))
+    app_token = read.text("SLACK_APP_TOKEN", None, check=_prefixed("xapp-"))
+    sandbox = bot_token is None
+    if sandbox:
+        signing_secret = read.text("SLACK_SIGNING_SECRET", SANDBOX_SIGNING_SECRET)
+    elif app_token:
+        # Socket Mode: requests arrive over the app's own WebSocket, not signed HTTP.
+        signing_secret = read.text("SLACK_SIGNING_SECRET", "")
+    else:
+        signing_secret = read.required(
+            "SLACK_SIGNING_SECRET",
+            "required with SLACK_BOT_TOKEN in HTTP mode; the app's Basic Information page has it",
+        )
+    return Settings(
+        slack_bot_token=bot_token or SANDBOX_BOT_TOKEN,
+        slack_signing_secret=signing_secret,
+        slack_app_token=app_token,
+        slack_api_url=read.text(
+            "SLACK_API_URL", SANDBOX_API_URL if sandbox else SLACK_API_URL, check=_http_url
+        ),
+        temporal_address=read.text("TEMPORAL_ADDRESS", "127.0.0.1:7233", check=_host_port),
+        temporal_namespace=read.text("TEMPORAL_NAMESPACE", "default"),
+        temporal_task_queue=read.text("TEMPORAL_TASK_QUEUE", "countersign"),
+        temporal_tls=read.flag("TEMPORAL_TLS", False),
+        temporal_tls_cert=read.path("TEMPORAL_TLS_CERT"),
+        temporal_tls_key=read.path("TEMPORAL_TLS_KEY"),
+        temporal_api_key=read.text("TEMPORAL_API_KEY", None),
+        temporal_ui_url=read.text("TEMPORAL_UI_URL", "http://127.0.0.1:8233", check=_http_url)
+        or None,
+        openai_api_key=read.text("OPENAI_API_KEY", None),
+        openai_base_url=read.text("OPENAI_BASE_URL", None, check=_http_url),
+        agent_model=read.text("AGENT_MODEL", "gpt-4.1"),
+        port=read.integer("PORT", 3000, low=1, high=65535),
+        log_level=read.text("LOG_LEVEL", "INFO", check=_log_level).upper(),
+    )
+
+
+@contextmanager
+def exit_on_bad_settings(program: str) -> Iterator[None]:
+    """Turns a SettingsError into one clear line and exit code 2, not a traceback."""
+    try:
+        yield
+    except SettingsError as err:
+        print(f"{program}: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+class _Reader:
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = values
+
+    def text(
+        self, name: str, default: str | None, check: Callable[[str], str | None] | None = None
+    ) -> str | None:
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            return default
+        if check and (problem := check(raw)):
+            raise SettingsError(f"{name} {problem} (got {raw!r})")
+        return raw
+
+    def required(self, name: str, why: str) -> str:
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            raise SettingsError(f"{name} is not set ({why})")
+        return raw
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise SettingsError(f"{name} must be a whole number from {low} to {high} (got {raw!r})")
+        return int(raw)
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self._values.get(name, "").strip().lower()
+        if not raw:
+            return default
+        if raw not in _FLAGS:
+            raise SettingsError(f"{name} must be true or false (got {raw!r})")
+        return _FLAGS[raw]
+
+    def path(self, name: str) -> Path | None:
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            return None
+        if not Path(raw).is_file():
+            raise SettingsError(f"{name} must name a readable file (got {raw!r})")
+        return Path(raw)
+
+
+_FLAGS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def _prefixed(prefix: str) -> Callable[[str], str | None]:
+    return lambda raw: None if raw.startswith(prefix) else f"must start with {prefix!r}"
+
+
+def _http_url(raw: str) -> str | None:
+    url = urlparse(raw)
+    return None if url.scheme in ("http", "https") and url.netloc else "must be an http(s) URL"
+
+
+def _host_port(raw: str) -> str | None:
+    host, _, port = raw.rpartition(":")
+    return None if host and port.isdigit() else "must be host:port, like 127.0.0.1:7233"
+
+
+def _log_level(raw: str) -> str | None:
+    levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+    return None if raw.upper() in levels else f"must be one of {', '.join(levels)}"

@@ -1,0 +1,1 @@
+"""Deterministic workflow code: the approval and agent workflows and what they share."""

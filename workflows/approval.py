@@ -1,0 +1,171 @@
+"""ApprovalWorkflow: one request, one Slack card, one decision, durably.
+
+It posts the card once, keeps its ts, then waits (for minutes or weeks, costing
+nothing) for a decision or its timeout, updates the card and returns the outcome.
+"""
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.slack import SlackActivities
+    from workflows import search_attributes as sa
+    from workflows.approval_rules import refusal_for
+    from workflows.fingerprint import fingerprint
+    from workflows.models import (
+        ApprovalCard,
+        ApprovalRequest,
+        ApprovalResult,
+        ApprovalState,
+        ApprovalStatus,
+        Decision,
+        DecisionSubmission,
+        EphemeralNotice,
+    )
+
+# Slack calls retry on network errors and 5xx for as long as it takes; the activity
+# itself marks what retrying cannot fix (channel_not_found, invalid_auth) non-retryable.
+SLACK_CALL = dict(
+    start_to_close_timeout=timedelta(seconds=30),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+    ),
+)
+
+
+@workflow.defn
+class ApprovalWorkflow:
+    """Waits for an authorised person to approve or reject one exact request."""
+
+    @workflow.init
+    def __init__(self, request: ApprovalRequest) -> None:
+        self._request = request
+        self._fingerprint = fingerprint(request.action, request.parameters)
+        self._expires_at = workflow.now() + timedelta(seconds=request.timeout_seconds)
+        self._status = ApprovalStatus.PENDING
+        self._decision: Decision | None = None
+        self._message_ts: str | None = None
+
+    @workflow.run
+    async def run(self, request: ApprovalRequest) -> ApprovalResult:
+        self._upsert_search_attributes()
+        self._message_ts = await workflow.execute_activity_method(
+            SlackActivities.post_approval_request, self._card(), **SLACK_CALL
+        )
+        # Measured from the start, so a slow post does not extend the deadline.
+        remaining = max(self._expires_at - workflow.now(), timedelta(0))
+        try:
+            await workflow.wait_condition(lambda: self._decision is not None, timeout=remaining)
+        except TimeoutError:
+            self._status = ApprovalStatus.EXPIRED
+            workflow.logger.info("Approval expired")
+        workflow.upsert_search_attributes([sa.APPROVAL_STATUS.value_set(self._status.value)])
+        try:
+            await workflow.execute_activity_method(
+                SlackActivities.update_approval_message, self._card(), **SLACK_CALL
+            )
+        except ActivityError:
+            # The decision stands even if its card is gone (deleted, channel archived).
+            workflow.logger.exception("Could not update the approval card")
+        # Refusals still being told to latecomers finish before the workflow closes.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return ApprovalResult(
+            status=self._status,
+            fingerprint=self._fingerprint,
+            decision=self._decision,
+            message_ts=self._message_ts,
+        )
+
+    @workflow.signal
+    def approve(self, approved: bool) -> None:
+        """The seed's decision: `temporal workflow signal --name approve --input true`.
+
+        Whoever can signal through Temporal is trusted (operators, scripts), so there is
+        no Slack user to check; the decision is recorded as made through Temporal.
+        """
+        if self._status is not ApprovalStatus.PENDING:
+            workflow.logger.info("Ignored a Temporal decision: approval already %s", self._status)
+            return
+        self._record(Decision(approved=bool(approved), decided_at=workflow.now()))
+
+    @workflow.signal
+    async def decide(self, submission: DecisionSubmission) -> None:
+        """A decision from Slack: applied if the user may decide, else they are told why."""
+        refusal = refusal_for(self.get_status(), submission.user)
+        if refusal is None:
+            self._record(
+                Decision(
+                    approved=submission.approved,
+                    decided_at=workflow.now(),
+                    decided_by=submission.user,
+                    reason=submission.reason.strip(),
+                )
+            )
+            return
+        workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
+        try:
+            await workflow.execute_activity_method(
+                SlackActivities.post_ephemeral,
+                EphemeralNotice(
+                    channel=self._request.channel,
+                    user=submission.user,
+                    text=refusal,
+                    thread_ts=self._request.thread_ts,
+                ),
+                **SLACK_CALL,
+            )
+        except ActivityError:
+            # A refusal that cannot be shown must not fail the approval itself.
+            workflow.logger.exception(
+                "Could not tell %s why their decision was refused", submission.user
+            )
+
+    @workflow.query
+    def get_status(self) -> ApprovalState:
+        return ApprovalState(
+            status=self._status,
+            request=self._request,
+            fingerprint=self._fingerprint,
+            expires_at=self._expires_at,
+            decision=self._decision,
+            message_ts=self._message_ts,
+        )
+
+    def _record(self, decision: Decision) -> None:
+        self._decision = decision
+        self._status = ApprovalStatus.APPROVED if decision.approved else ApprovalStatus.REJECTED
+        workflow.logger.info(
+            "Approval %s by %s", self._status.value, decision.decided_by or "Temporal signal"
+        )
+
+    def _card(self) -> ApprovalCard:
+        return ApprovalCard(
+            workflow_id=workflow.info().workflow_id,
+            request=self._request,
+            fingerprint=self._fingerprint,
+            expires_at=self._expires_at,
+            status=self._status,
+            decision=self._decision,
+            message_ts=self._message_ts,
+        )
+
+    def _upsert_search_attributes(self) -> None:
+        request = self._request
+        approvers = (
+            [u for u in request.approvers if u != request.requester]
+            if request.approvers
+            else [sa.ANYONE]
+        )
+        workflow.upsert_search_attributes(
+            [
+                sa.APPROVAL_STATUS.value_set(self._status.value),
+                sa.APPROVAL_ACTION.value_set(request.action),
+                sa.APPROVAL_REQUESTER.value_set(request.requester),
+                sa.APPROVAL_APPROVERS.value_set(approvers),
+                sa.APPROVAL_CHANNEL.value_set(request.channel),
+                sa.APPROVAL_EXPIRES_AT.value_set(self._expires_at),
+            ]
+        )

@@ -1,0 +1,115 @@
+"""The dataclasses that cross workflow, activity and bot boundaries.
+
+Each workflow and activity takes one of these in and returns one out, so fields can be
+added later without breaking running workflows (new fields need defaults).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+# A week: long enough for someone back from a weekend, short enough that a
+# forgotten request does not sit forever.
+DEFAULT_APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+@dataclass
+class ApprovalRequest:
+    """What someone asks to be allowed to do, exactly as the approver will see it."""
+
+    action: str
+    summary: str
+    parameters: dict[str, Any]
+    requester: str
+    """Slack user ID of the person who asked."""
+    channel: str
+    thread_ts: str | None = None
+    approvers: list[str] = field(default_factory=list)
+    """Slack user IDs allowed to decide; empty means anyone but the requester."""
+    timeout_seconds: int = DEFAULT_APPROVAL_TIMEOUT_SECONDS
+    reason_required: bool = False
+    """Whether a rejection must say why (the bot's reject modal enforces it)."""
+
+
+@dataclass
+class DecisionSubmission:
+    """A decision as the bot sends it: the clicking Slack user and an optional reason."""
+
+    approved: bool
+    user: str
+    reason: str = ""
+
+
+@dataclass
+class Decision:
+    """A decision as recorded: who, what, why and when."""
+
+    approved: bool
+    decided_at: datetime
+    decided_by: str | None = None
+    """Slack user ID; None when decided through Temporal directly (CLI or SDK signal)."""
+    reason: str = ""
+
+
+@dataclass
+class ApprovalCard:
+    """Everything the Slack activities need to draw the approval card, before or after."""
+
+    workflow_id: str
+    request: ApprovalRequest
+    fingerprint: str
+    expires_at: datetime
+    status: ApprovalStatus = ApprovalStatus.PENDING
+    decision: Decision | None = None
+    message_ts: str | None = None
+
+
+@dataclass
+class ApprovalState:
+    """What `ApprovalWorkflow.get_status` answers: the state, who may decide, the decision."""
+
+    status: ApprovalStatus
+    request: ApprovalRequest
+    fingerprint: str
+    expires_at: datetime
+    decision: Decision | None = None
+    message_ts: str | None = None
+
+
+@dataclass
+class ApprovalResult:
+    """How an approval ended."""
+
+    status: ApprovalStatus
+    fingerprint: str
+    decision: Decision | None = None
+    message_ts: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.status is ApprovalStatus.APPROVED
+
+
+@dataclass
+class EphemeralNotice:
+    """A message only one person in the channel sees."""
+
+    channel: str
+    user: str
+    text: str
+    thread_ts: str | None = None
+
+
+@dataclass
+class ThreadReply:
+    channel: str
+    thread_ts: str
+    text: str

@@ -1,0 +1,74 @@
+"""The worker: runs approval (and agent) workflows and their activities.
+
+`python -m workflows.worker`. Stops cleanly on SIGTERM or Ctrl-C: running activities
+get a grace period, waiting workflows simply stay waiting in Temporal.
+"""
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.slack import SlackActivities
+from activities.slack_client import slack_web_client
+from countersign.logs import configure_logging
+from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.temporal_client import connect
+from workflows.approval import ApprovalWorkflow
+
+log = logging.getLogger("countersign.worker")
+
+
+def build_worker(client: Client, settings: Settings, task_queue: str | None = None) -> Worker:
+    """The worker with every workflow and activity the project runs."""
+    slack = SlackActivities(
+        slack_web_client(settings.slack_bot_token, settings.slack_api_url),
+        settings.temporal_ui_url,
+        settings.temporal_namespace,
+    )
+    return Worker(
+        client,
+        task_queue=task_queue or settings.temporal_task_queue,
+        workflows=[ApprovalWorkflow],
+        activities=[
+            slack.post_approval_request,
+            slack.update_approval_message,
+            slack.post_ephemeral,
+            slack.post_thread_reply,
+        ],
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    client = await connect(settings)
+    worker = build_worker(client, settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with worker:
+        log.info(
+            "Worker ready",
+            extra={
+                "task_queue": settings.temporal_task_queue,
+                "temporal": settings.temporal_address,
+            },
+        )
+        await stop.wait()
+        log.info("Worker stopping")
+    log.info("Worker stopped")
+
+
+def main() -> None:
+    with exit_on_bad_settings("countersign worker"):
+        settings = load_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+
+
+if __name__ == "__main__":
+    main()
