@@ -1,23 +1,43 @@
-"""Connecting to Temporal: the embedded dev server, a self-hosted cluster or Temporal Cloud."""
+"""Connecting to Temporal (the embedded dev server, a cluster or Temporal Cloud) and the
+OpenAI Agents plugin the worker runs with."""
 
 import asyncio
 import logging
 import time
 from datetime import timedelta
 
+from agents.models.openai_provider import OpenAIProvider
+from openai import AsyncOpenAI
 from temporalio.client import Client
-from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
+from temporalio.converter import DataConverter
+from temporalio.openai_agents import (
+    ModelActivityParameters,
+    OpenAIAgentsPlugin,
+    OpenAIPayloadConverter,
+)
 from temporalio.service import TLSConfig
 
 from countersign.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# The agents plugin's converter (pydantic-aware JSON); every client, the bot's included,
+# uses it so payloads read the same on both sides.
+DATA_CONVERTER = DataConverter(payload_converter_class=OpenAIPayloadConverter)
 
-def agents_plugin() -> OpenAIAgentsPlugin:
-    """The OpenAI Agents plugin: model calls become activities; its converter is the project's."""
+
+def agents_plugin(settings: Settings) -> OpenAIAgentsPlugin:
+    """Model calls become activities with a timeout; Temporal's retry policy does the
+    retrying, so the OpenAI client itself does not."""
+    client = AsyncOpenAI(
+        # Without a key the agent runs in approval-only mode and never calls a model.
+        api_key=settings.openai_api_key or "not-configured",
+        base_url=settings.openai_base_url,
+        max_retries=0,
+    )
     return OpenAIAgentsPlugin(
-        model_params=ModelActivityParameters(start_to_close_timeout=timedelta(seconds=120))
+        model_params=ModelActivityParameters(start_to_close_timeout=timedelta(seconds=120)),
+        model_provider=OpenAIProvider(openai_client=client),
     )
 
 
@@ -37,7 +57,7 @@ async def connect(settings: Settings, *, wait_seconds: float = 60) -> Client:
                 namespace=settings.temporal_namespace,
                 tls=tls,
                 api_key=settings.temporal_api_key,
-                plugins=[agents_plugin()],
+                data_converter=DATA_CONVERTER,
             )
         except RuntimeError as err:
             if time.monotonic() > deadline:

@@ -16,7 +16,7 @@ from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
-from countersign.temporal_client import connect
+from countersign.temporal_client import agents_plugin, connect
 from workflows.approval import ApprovalWorkflow
 
 log = logging.getLogger("countersign.worker")
@@ -39,6 +39,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
             slack.post_ephemeral,
             slack.post_thread_reply,
         ],
+        plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

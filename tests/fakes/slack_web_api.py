@@ -1,0 +1,184 @@
+"""A fake Slack Web API on loopback: answers with Slack's response shapes, records every
+call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors).
+"""
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+_RESPONSES = json.loads(
+    (Path(__file__).parent.parent / "fixtures/slack/web_api_responses.json").read_text()
+)
+_EXAMPLES = _RESPONSES["openapi_examples"]
+BOT_AUTH_TEST = _RESPONSES["bolt_mock_server_auth_test"]["bot_token_response"]
+
+
+@dataclass
+class SlackCall:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class _Failure:
+    status: int
+    body: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlackWebApi:
+    """Serve with `await start()`; point SLACK_API_URL (a client's base_url) at `api_url`."""
+
+    def __init__(self) -> None:
+        self.calls: list[SlackCall] = []
+        """Calls Slack accepted: each one a message posted, updated, ..."""
+        self.attempts: list[SlackCall] = []
+        """Every request, failed ones too."""
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.api_url = ""
+
+    async def start(self) -> "FakeSlackWebApi":
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.api_url = f"http://127.0.0.1:{port}/api/"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def fail(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` fail: ok:false with `error`, or an HTTP status."""
+        body: dict[str, Any] | str = (
+            {"ok": False, "error": error} if error else "<html>Server Error</html>"
+        )
+        if status == 429:
+            body = _RESPONSES["rate_limited"]["body"]
+        self._failures.setdefault(method, []).extend(
+            [_Failure(status, body, headers or {})] * times
+        )
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, timeout: float = 10, what: str = "Slack calls"
+    ) -> Any:
+        """Waits until predicate() is truthy (re-checked on every call) and returns it."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while not (result := predicate()):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"Timed out waiting for {what}; calls: {self._summary()}")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    pass
+            return result
+
+    async def wait_for_call(self, method: str, *, count: int = 1, timeout: float = 10) -> SlackCall:
+        calls = await self.wait_for(
+            lambda: len(self.calls_to(method)) >= count and self.calls_to(method),
+            timeout=timeout,
+            what=f"{count} {method} call(s)",
+        )
+        return calls[count - 1]
+
+    def _summary(self) -> str:
+        return ", ".join(c.method for c in self.calls) or "none"
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        args = await _read_args(request)
+        queue = self._failures.get(method)
+        failure = queue.pop(0) if queue else None
+        self.attempts.append(SlackCall(method, args, dict(request.headers)))
+        if failure is None:
+            # Only calls Slack accepted count as done; a failed attempt leaves no message.
+            self.calls.append(SlackCall(method, args, dict(request.headers)))
+        async with self._changed:
+            self._changed.notify_all()
+        if failure:
+            if isinstance(failure.body, str):
+                return web.Response(
+                    status=failure.status, text=failure.body, content_type="text/html"
+                )
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ts = f"{1700000000 + next(self._ts)}.000100"
+        channel = args.get("channel", "C0000000000")
+        if method == "auth.test":
+            return BOT_AUTH_TEST
+        if method == "chat.postMessage":
+            message = {
+                "type": "message",
+                "text": args.get("text", ""),
+                "ts": ts,
+                "bot_id": BOT_AUTH_TEST["bot_id"],
+            }
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "chat.update":
+            return {
+                **_EXAMPLES["chat.update"]["ok_example"],
+                "channel": channel,
+                "ts": args.get("ts"),
+                "text": args.get("text", ""),
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "chat.getPermalink":
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": f"https://example.slack.com/archives/{channel}/p{args.get('message_ts', '').replace('.', '')}",
+            }
+        if method in ("views.open", "views.update"):
+            view = args.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            return {
+                "ok": True,
+                "view": {
+                    **_EXAMPLES["views.open"]["ok_example"]["view"],
+                    **view,
+                    "id": f"V{next(self._ts)}",
+                },
+            }
+        if method == "users.info":
+            return _EXAMPLES["users.info"]["ok_example"]
+        return {"ok": True}
+
+
+async def _read_args(request: web.Request) -> dict[str, Any]:
+    body = await request.text()
+    if request.content_type == "application/json" and body:
+        return json.loads(body)
+    return dict(parse_qsl(body)) | dict(request.query)
