@@ -5,7 +5,7 @@ from temporalio.client import Client
 
 from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from countersign.settings import Settings
-from tests.approvals import APPROVER, BYSTANDER, CHANNEL, REQUESTER, start_approval, wire_request
+from tests.approvals import APPROVER, CHANNEL, start_approval
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.approval import ApprovalWorkflow
 from workflows.models import ApprovalStatus, DecisionSubmission

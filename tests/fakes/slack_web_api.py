@@ -156,10 +156,11 @@ class FakeSlackWebApi:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "chat.getPermalink":
+            message_id = str(args.get("message_ts", "")).replace(".", "")
             return {
                 "ok": True,
                 "channel": channel,
-                "permalink": f"https://example.slack.com/archives/{channel}/p{args.get('message_ts', '').replace('.', '')}",
+                "permalink": f"https://example.slack.com/archives/{channel}/p{message_id}",
             }
         if method in ("views.open", "views.update"):
             view = args.get("view")
