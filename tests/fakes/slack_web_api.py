@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-_RESPONSES = json.loads(
-    (Path(__file__).parent.parent / "fixtures/slack/web_api_responses.json").read_text()
-)
+from tests.fakes.block_kit import block_kit_problems
+
+_RESPONSES = json.loads((Path(__file__).parent.parent / "fixtures/slack/web_api_responses.json").read_text())
 _EXAMPLES = _RESPONSES["openapi_examples"]
 BOT_AUTH_TEST = _RESPONSES["bolt_mock_server_auth_test"]["bot_token_response"]
 
@@ -75,14 +75,10 @@ class FakeSlackWebApi:
         times: int = 1,
     ) -> None:
         """The next `times` calls of `method` fail: ok:false with `error`, or an HTTP status."""
-        body: dict[str, Any] | str = (
-            {"ok": False, "error": error} if error else "<html>Server Error</html>"
-        )
+        body: dict[str, Any] | str = {"ok": False, "error": error} if error else "<html>Server Error</html>"
         if status == 429:
             body = _RESPONSES["rate_limited"]["body"]
-        self._failures.setdefault(method, []).extend(
-            [_Failure(status, body, headers or {})] * times
-        )
+        self._failures.setdefault(method, []).extend([_Failure(status, body, headers or {})] * times)
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [c for c in self.calls if c.method == method]
@@ -119,6 +115,11 @@ class FakeSlackWebApi:
         args = await _read_args(request)
         queue = self._failures.get(method)
         failure = queue.pop(0) if queue else None
+        if failure is None and isinstance(args.get("blocks"), list | str):
+            blocks = args["blocks"] if isinstance(args["blocks"], list) else json.loads(args["blocks"])
+            if problems := block_kit_problems(blocks):
+                # What Slack answers when one block breaks a limit: the whole message fails.
+                failure = _Failure(200, {"ok": False, "error": "invalid_blocks", "errors": problems})
         self.attempts.append(SlackCall(method, args, dict(request.headers)))
         if failure is None:
             # Only calls Slack accepted count as done; a failed attempt leaves no message.
@@ -127,9 +128,7 @@ class FakeSlackWebApi:
             self._changed.notify_all()
         if failure:
             if isinstance(failure.body, str):
-                return web.Response(
-                    status=failure.status, text=failure.body, content_type="text/html"
-                )
+                return web.Response(status=failure.status, text=failure.body, content_type="text/html")
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         return web.json_response(self._answer(method, args))
 

@@ -1,0 +1,71 @@
+"""Settings: defaults that run on one machine, and one clear line for a bad value."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from countersign.settings import SANDBOX_API_URL, SettingsError, load_settings
+
+NO_FILE = "/nonexistent/.env"
+
+
+def test_no_settings_at_all_means_the_embedded_defaults():
+    settings = load_settings({}, env_file=NO_FILE)
+
+    assert settings.sandbox
+    assert settings.slack_api_url == SANDBOX_API_URL
+    assert settings.temporal_address == "127.0.0.1:7233"
+    assert (settings.temporal_namespace, settings.temporal_task_queue) == ("default", "countersign")
+
+
+def test_a_real_bot_token_talks_to_real_slack():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, env_file=NO_FILE)
+
+    assert not settings.sandbox and settings.slack_api_url == "https://slack.com/api/"
+
+
+def test_the_env_file_is_read_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("TEMPORAL_NAMESPACE=from-file\nTEMPORAL_TASK_QUEUE=from-file\n")
+
+    settings = load_settings({"TEMPORAL_TASK_QUEUE": "from-env"}, env_file=env_file)
+
+    assert (settings.temporal_namespace, settings.temporal_task_queue) == ("from-file", "from-env")
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number from 1 to 65535 (got 'eighty')"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN must start with 'xoxb-'"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL must be an http(s) URL"),
+        ({"TEMPORAL_ADDRESS": "localhost"}, "TEMPORAL_ADDRESS must be host:port"),
+        ({"TEMPORAL_TLS": "maybe"}, "TEMPORAL_TLS must be true or false"),
+        ({"TEMPORAL_TLS_CERT": "/nonexistent.pem"}, "TEMPORAL_TLS_CERT must name a readable file"),
+    ],
+)
+def test_a_malformed_or_missing_setting_is_named(environ, named):
+    with pytest.raises(SettingsError) as error:
+        load_settings(environ, env_file=NO_FILE)
+
+    assert named in str(error.value)
+
+
+def test_the_worker_stops_at_start_with_one_line_naming_the_setting(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEMPORAL_"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "workflows.worker"],
+        env=environ | {"TEMPORAL_ADDRESS": "nowhere"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "countersign worker: TEMPORAL_ADDRESS must be host:port, like 127.0.0.1:7233 (got 'nowhere')"
+    ]
