@@ -1,0 +1,25 @@
+"""The Bolt app: Slack's requests in, Temporal workflows started or signalled."""
+
+from slack_bolt.async_app import AsyncApp
+from temporalio.client import Client
+
+from activities.slack_client import slack_web_client
+from bot.errors import handle_listener_error
+from bot.listeners import register_listeners
+from bot.services import BotServices, provide
+from countersign.settings import Settings
+
+
+def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
+    """The app with every listener; serve it over HTTP or Socket Mode (bot.server)."""
+    app = AsyncApp(
+        client=slack_web_client(settings.slack_bot_token, settings.slack_api_url),
+        # In Socket Mode there is no signed HTTP (Bolt skips the check for socket
+        # requests), and bot.server does not mount the HTTP route at all.
+        signing_secret=settings.slack_signing_secret,
+        name="countersign",
+    )
+    provide(app, BotServices(temporal=temporal_client, task_queue=settings.temporal_task_queue))
+    register_listeners(app)
+    app.error(handle_listener_error)
+    return app

@@ -1,0 +1,7 @@
+"""Modal submission listeners."""
+
+from slack_bolt.async_app import AsyncApp
+
+
+def register(app: AsyncApp) -> None:
+    pass

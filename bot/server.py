@@ -1,0 +1,122 @@
+"""The bot's web server: Slack's one Request URL and a health check.
+
+`python -m bot.server` (the Procfile's `web:` line). HTTP mode serves
+`POST /slack/events` on PORT for events, interactivity and slash commands. With
+SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead and the HTTP
+server keeps only `GET /healthz`.
+"""
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+from temporalio.client import Client
+
+from bot.app import build_app
+from countersign.logs import configure_logging
+from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.temporal_client import connect
+
+log = logging.getLogger("countersign.bot")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+# Well inside a load balancer's probe timeout, long enough for a healthy cluster.
+HEALTH_CHECK_SECONDS = 2.0
+
+
+def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
+    """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
+    web_app = web.Application()
+    web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client))
+    if signing_secret is not None:
+        web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))
+    return web_app
+
+
+def _slack_events(bolt_app: AsyncApp, signing_secret: str):
+    verifier = SignatureVerifier(signing_secret)
+
+    async def slack_events(request: web.Request) -> web.Response:
+        raw_body = await request.text()
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=raw_body, query=request.query_string, headers=request.headers
+            )
+        except ValueError:
+            # Bolt parses before it verifies; answer a forged body as Bolt would, a
+            # genuine but unreadable one with 400 (Slack does not retry 4xx events).
+            if not verifier.is_valid(
+                raw_body,
+                request.headers.get("X-Slack-Request-Timestamp", "0"),
+                request.headers.get("X-Slack-Signature", ""),
+            ):
+                return web.json_response({"error": "invalid request"}, status=401)
+            log.warning("Refused a signed request whose body is not valid", exc_info=True)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
+
+    return slack_events
+
+
+def _health_check(temporal_client: Client):
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            healthy = await asyncio.wait_for(
+                temporal_client.service_client.check_health(), HEALTH_CHECK_SECONDS
+            )
+        except Exception:  # noqa: BLE001 - any failure to reach Temporal means unhealthy
+            log.warning("Health check: Temporal is unreachable", exc_info=True)
+            healthy = False
+        if healthy:
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "temporal unreachable"}, status=503)
+
+    return healthz
+
+
+async def serve(settings: Settings) -> None:
+    """Runs the bot until SIGTERM or Ctrl-C."""
+    temporal_client = await connect(settings)
+    bolt_app = build_app(settings, temporal_client)
+    socket_mode = settings.slack_app_token is not None
+    web_app = build_web_app(bolt_app, temporal_client, None if socket_mode else settings.slack_signing_secret)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+    socket_handler = None
+    if socket_mode:
+        socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
+        await socket_handler.connect_async()
+    log.info(
+        "Bot ready",
+        extra={"mode": "socket" if socket_mode else "http", "port": settings.port},
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("Bot stopping")
+        if socket_handler:
+            await socket_handler.close_async()
+        await runner.cleanup()
+
+
+def main() -> None:
+    with exit_on_bad_settings("countersign bot"):
+        settings = load_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()
