@@ -51,9 +51,7 @@ class Settings:
         return self.slack_bot_token == SANDBOX_BOT_TOKEN
 
 
-def load_settings(
-    environ: Mapping[str, str] | None = None, env_file: str | Path = ".env"
-) -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
     """Reads settings from `environ` (default os.environ) over the values in `env_file`."""
     values = {**_read_env_file(Path(env_file)), **(os.environ if environ is None else environ)}
     read = _Reader(values)
@@ -84,8 +82,7 @@ def load_settings(
         temporal_tls_cert=read.path("TEMPORAL_TLS_CERT"),
         temporal_tls_key=read.path("TEMPORAL_TLS_KEY"),
         temporal_api_key=read.text("TEMPORAL_API_KEY", None),
-        temporal_ui_url=read.text("TEMPORAL_UI_URL", "http://127.0.0.1:8233", check=_http_url)
-        or None,
+        temporal_ui_url=read.text("TEMPORAL_UI_URL", "http://127.0.0.1:8233", check=_http_url) or None,
         openai_api_key=read.text("OPENAI_API_KEY", None),
         openai_base_url=read.text("OPENAI_BASE_URL", None, check=_http_url),
         agent_model=read.text("AGENT_MODEL", "gpt-4.1"),

@@ -50,9 +50,7 @@ def task_queue() -> str:
 
 
 @pytest.fixture
-def settings(
-    slack: FakeSlackWebApi, temporal_env: WorkflowEnvironment, task_queue: str
-) -> Settings:
+def settings(slack: FakeSlackWebApi, temporal_env: WorkflowEnvironment, task_queue: str) -> Settings:
     config = temporal_env.client.service_client.config
     return load_settings(
         {

@@ -30,9 +30,7 @@ with workflow.unsafe.imports_passed_through():
 # itself marks what retrying cannot fix (channel_not_found, invalid_auth) non-retryable.
 SLACK_CALL = dict(
     start_to_close_timeout=timedelta(seconds=30),
-    retry_policy=RetryPolicy(
-        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
-    ),
+    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
 )
 
 
@@ -119,9 +117,7 @@ class ApprovalWorkflow:
             )
         except ActivityError:
             # A refusal that cannot be shown must not fail the approval itself.
-            workflow.logger.exception(
-                "Could not tell %s why their decision was refused", submission.user
-            )
+            workflow.logger.exception("Could not tell %s why their decision was refused", submission.user)
 
     @workflow.query
     def get_status(self) -> ApprovalState:
@@ -155,9 +151,7 @@ class ApprovalWorkflow:
     def _upsert_search_attributes(self) -> None:
         request = self._request
         approvers = (
-            [u for u in request.approvers if u != request.requester]
-            if request.approvers
-            else [sa.ANYONE]
+            [u for u in request.approvers if u != request.requester] if request.approvers else [sa.ANYONE]
         )
         workflow.upsert_search_attributes(
             [

@@ -66,9 +66,7 @@ def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) ->
         blocks.append(_decision_buttons(card.workflow_id, request.summary))
     else:
         blocks.append(
-            _mrkdwn_section(
-                f"{_status_emoji(card.status)} {decision_line(card.status, card.decision)}"
-            )
+            _mrkdwn_section(f"{_status_emoji(card.status)} {decision_line(card.status, card.decision)}")
         )
     return {"text": cut(_fallback_text(card), SECTION_TEXT_MAX), "blocks": blocks}
 
@@ -128,9 +126,7 @@ def _show(value: Any) -> str:
 def _decision_buttons(workflow_id: str, summary: str) -> dict[str, Any]:
     if len(workflow_id) > BUTTON_VALUE_MAX:
         # Cutting the ID would make the button signal the wrong workflow.
-        raise ValueError(
-            f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value"
-        )
+        raise ValueError(f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value")
     return {
         "type": "actions",
         "block_id": ACTIONS_BLOCK_ID,
