@@ -113,3 +113,27 @@ class ThreadReply:
     channel: str
     thread_ts: str
     text: str
+
+
+@dataclass
+class AgentRequest:
+    """One mention of the bot: who asked what, and where to answer."""
+
+    team: str
+    channel: str
+    user: str
+    """Slack user ID of the person who mentioned the bot."""
+    text: str
+    """The request as written, without the bot's own mention."""
+    event_ts: str
+    """The mention's ts: with team and channel, the identity of the request."""
+    thread_ts: str
+    """The thread to answer in: the mention's own thread, or the mention when it is top level."""
+
+
+@dataclass
+class AgentAnswer:
+    """What the agent posted in the thread, and how each approval it asked for ended."""
+
+    text: str
+    approvals: list[ApprovalResult] = field(default_factory=list)

@@ -17,6 +17,7 @@ from activities.slack_client import slack_web_client
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.temporal_client import agents_plugin, connect
+from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
 
 log = logging.getLogger("countersign.worker")
@@ -32,7 +33,7 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[ApprovalWorkflow],
+        workflows=[AgentWorkflow, ApprovalWorkflow],
         activities=[
             slack.post_approval_request,
             slack.update_approval_message,

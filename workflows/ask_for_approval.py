@@ -1,0 +1,20 @@
+"""The one way workflow code asks a person to approve something: a child ApprovalWorkflow.
+
+Workflow code only (it runs inside a workflow's event loop). The agent's tools call it
+for every action with side effects, so each approval gets its own card and its own ID.
+"""
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.approval import ApprovalWorkflow
+    from workflows.models import ApprovalRequest, ApprovalResult
+
+
+async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:
+    """Starts an approval child and waits (durably, for as long as it takes) for its outcome."""
+    # A fresh ID per call: two approvals from one agent run must never collide, and a
+    # replay draws the same uuid4 so the child is not started twice.
+    return await workflow.execute_child_workflow(
+        ApprovalWorkflow.run, request, id=f"approval-{workflow.uuid4()}"
+    )
