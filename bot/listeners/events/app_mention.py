@@ -1,0 +1,90 @@
+"""A mention of the bot starts (exactly once) the agent workflow for that request."""
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from bot.errors import WORKFLOW_ID_KEY
+from bot.services import services_of
+from workflows.agent import AgentWorkflow
+from workflows.models import AgentRequest
+
+log = logging.getLogger("countersign.bot")
+
+# Seen by the requester within a second: their request was taken.
+RECEIVED_REACTION = "eyes"
+EMPTY_REQUEST_HINT = "Mention me with what needs approval, e.g. `@Countersign pay invoice 4411 to ACME`."
+
+
+async def handle_app_mention(
+    ack: AsyncAck, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient
+) -> None:
+    await ack()
+    request = agent_request(body, context.get("bot_user_id"))
+    if not request.text:
+        await client.chat_postEphemeral(
+            channel=request.channel, user=request.user, text=EMPTY_REQUEST_HINT, thread_ts=request.thread_ts
+        )
+        return
+    workflow_id = context[WORKFLOW_ID_KEY] = agent_workflow_id(request)
+    services = services_of(context)
+    try:
+        await services.temporal.start_workflow(
+            AgentWorkflow.run,
+            request,
+            id=workflow_id,
+            task_queue=services.task_queue,
+            # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num 1-3), even
+            # while we are handling it: same event, same ID, so the running workflow is
+            # reused and a finished one is never started again.
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        log.info("A redelivered mention found its workflow done", extra={"workflow_id": workflow_id})
+    else:
+        log.info("Mention handed to its agent workflow", extra={"workflow_id": workflow_id})
+    # On every delivery: Slack keeps one reaction per person and emoji (already_reacted),
+    # and a delivery whose reaction failed is made good by the next.
+    await _show_received(client, request)
+
+
+def agent_request(body: dict[str, Any], bot_user_id: str | None) -> AgentRequest:
+    """The request in an `app_mention` event callback, without the bot's own mention."""
+    event = body["event"]
+    return AgentRequest(
+        team=body.get("team_id") or event.get("team", ""),
+        channel=event["channel"],
+        user=event["user"],
+        text=_without_mention(event.get("text", ""), bot_user_id),
+        event_ts=event["ts"],
+        thread_ts=event.get("thread_ts") or event["ts"],
+    )
+
+
+def agent_workflow_id(request: AgentRequest) -> str:
+    return f"agent-{request.team}-{request.channel}-{request.event_ts}"
+
+
+def _without_mention(text: str, bot_user_id: str | None) -> str:
+    # Slack writes a mention as <@U123> or <@U123|name>; other people's mentions stay.
+    who = re.escape(bot_user_id) if bot_user_id else r"[A-Z0-9]+"
+    pattern = rf"<@{who}(\|[^>]*)?>" if bot_user_id else rf"^\s*<@{who}(\|[^>]*)?>"
+    return re.sub(pattern, "", text).strip()
+
+
+async def _show_received(client: AsyncWebClient, request: AgentRequest) -> None:
+    try:
+        await client.reactions_add(
+            channel=request.channel, timestamp=request.event_ts, name=RECEIVED_REACTION
+        )
+    except SlackApiError as err:
+        # The workflow runs either way and its card follows; a missing reaction is cosmetic.
+        if err.response.get("error") != "already_reacted":
+            log.warning("Could not react to a mention: %s", err.response.get("error"))

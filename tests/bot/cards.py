@@ -1,0 +1,49 @@
+"""Reading what the bot posted to the fake Slack: cards, their buttons, ephemerals."""
+
+from typing import Any
+
+from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from tests.fakes.slack_payloads import button_click
+from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
+
+BOT_USER = "W23456789"
+"""The bot's user ID in the fake's auth.test answer."""
+
+
+def cards(slack: FakeSlackWebApi) -> list[SlackCall]:
+    """Approval cards posted (messages with Approve/Reject buttons)."""
+    return [c for c in slack.calls_to("chat.postMessage") if buttons(c)]
+
+
+def buttons(call: SlackCall) -> list[dict[str, Any]]:
+    return [e for b in call.args.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def shown(call: SlackCall) -> str:
+    return str(call.args.get("blocks", "")) + call.args.get("text", "")
+
+
+def ephemerals_to(slack: FakeSlackWebApi, user: str) -> list[str]:
+    return [c.args["text"] for c in slack.calls_to("chat.postEphemeral") if c.args["user"] == user]
+
+
+def thread_replies(slack: FakeSlackWebApi) -> list[SlackCall]:
+    return [c for c in slack.calls_to("chat.postMessage") if not buttons(c)]
+
+
+def click(
+    card: SlackCall, user: str, *, approve: bool, trigger_id: str = "4916855695380.xxx.yyy"
+) -> dict[str, Any]:
+    """The block_actions payload of `user` clicking Approve or Reject on `card`."""
+    wanted = APPROVE_ACTION_ID if approve else REJECT_ACTION_ID
+    (button,) = [b for b in buttons(card) if b["action_id"] == wanted]
+    return button_click(
+        action_id=wanted,
+        value=button["value"],
+        user=user,
+        channel=card.args["channel"],
+        # The fake does not keep messages; the card's own ts plays no part in a decision.
+        message_ts="1700000099.000100",
+        thread_ts=card.args.get("thread_ts"),
+        trigger_id=trigger_id,
+    )
