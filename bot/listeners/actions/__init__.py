@@ -1,7 +1,12 @@
-"""Block Kit action listeners: the card's Approve and Reject buttons."""
+"""Block Kit action listeners: the Approve and Reject buttons, wherever they are shown."""
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from bot.listeners.actions.approve_button import handle_approve_button
+from bot.listeners.actions.reject_button import handle_reject_button
+
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.action(APPROVE_ACTION_ID)(handle_approve_button)
+    app.action(REJECT_ACTION_ID)(handle_reject_button)

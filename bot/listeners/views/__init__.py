@@ -2,6 +2,9 @@
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.blocks.reject_modal import REJECT_REASON_CALLBACK_ID
+from bot.listeners.views.reject_reason import handle_reject_reason
+
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.view(REJECT_REASON_CALLBACK_ID)(handle_reject_reason)

@@ -1,0 +1,32 @@
+"""Approve on a card: decide at once, or tell the clicker why not."""
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.decisions import refusal_before_deciding, submit_decision
+from bot.errors import WORKFLOW_ID_KEY
+from bot.listeners.actions.approval_click import approval_click
+from bot.services import services_of
+from workflows.models import DecisionSubmission
+
+
+async def handle_approve_button(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    click = approval_click(body, action)
+    context[WORKFLOW_ID_KEY] = click.workflow_id
+    temporal = services_of(context).temporal
+    refusal = await refusal_before_deciding(temporal, click.workflow_id, click.user)
+    if refusal is None:
+        refusal = await submit_decision(
+            temporal, click.workflow_id, DecisionSubmission(approved=True, user=click.user)
+        )
+    if refusal:
+        await click.tell(client, refusal)

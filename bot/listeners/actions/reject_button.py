@@ -1,0 +1,42 @@
+"""Reject on a card: ask why in a modal; the modal's submission rejects."""
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.reject_modal import RejectTarget, build_reject_modal
+from bot.decisions import NO_LONGER_EXISTS, approval_state
+from bot.errors import WORKFLOW_ID_KEY
+from bot.listeners.actions.approval_click import approval_click
+from bot.services import services_of
+from workflows.approval_rules import refusal_for
+
+
+async def handle_reject_button(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    click = approval_click(body, action)
+    context[WORKFLOW_ID_KEY] = click.workflow_id
+    state = await approval_state(services_of(context).temporal, click.workflow_id)
+    # Checked before the modal opens: nobody types a reason for a click that cannot count.
+    if state is None:
+        await click.tell(client, NO_LONGER_EXISTS)
+        return
+    if refusal := refusal_for(state, click.user):
+        await click.tell(client, refusal)
+        return
+    target = RejectTarget(
+        workflow_id=click.workflow_id,
+        channel=click.channel,
+        thread_ts=click.thread_ts,
+        reason_required=state.request.reason_required,
+    )
+    await client.views_open(
+        trigger_id=click.trigger_id, view=build_reject_modal(target, state.request.summary)
+    )

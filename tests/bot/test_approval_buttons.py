@@ -1,0 +1,164 @@
+"""Approve and Reject clicks on a card, through the real Bolt app over signed HTTP."""
+
+import asyncio
+import logging
+import uuid
+
+import pytest
+from temporalio.client import Client
+
+from bot.decisions import submit_decision
+from bot.errors import SORRY
+from tests.approvals import APPROVER, BYSTANDER, OTHER_APPROVER, REQUESTER, start_approval
+from tests.bot.cards import buttons, click, ephemerals_to, shown
+from tests.fakes.slack_payloads import button_click
+from tests.fakes.slack_requests import SlackRequests
+from tests.fakes.slack_web_api import FakeSlackWebApi
+from workflows.agent import AgentWorkflow
+from workflows.approval import ApprovalWorkflow
+from workflows.models import AgentRequest, ApprovalStatus, DecisionSubmission
+
+
+@pytest.fixture
+async def approval(client: Client, settings, worker):
+    return await start_approval(client, settings.temporal_task_queue)
+
+
+async def test_approve_on_the_card_decides_as_the_clicking_user(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval
+):
+    card = await slack.wait_for_call("chat.postMessage")
+
+    response = await bot.interaction(click(card, APPROVER, approve=True))
+
+    assert (response.status, response.text) == (200, "")
+    result = await approval.result()
+    assert result.status is ApprovalStatus.APPROVED and result.decision.decided_by == APPROVER
+    update = await slack.wait_for_call("chat.update")
+    assert f"Approved by <@{APPROVER}>" in shown(update) and buttons(update) == []
+    assert ephemerals_to(slack, APPROVER) == []
+
+
+@pytest.mark.parametrize(
+    ("user", "told"),
+    [
+        (BYSTANDER, f"Only <@{APPROVER}>, <@{OTHER_APPROVER}> can decide this approval."),
+        (REQUESTER, "You asked for this, so someone else has to decide it."),
+    ],
+)
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "reject"])
+async def test_someone_who_may_not_decide_is_told_who_may_and_nothing_changes(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval, user: str, told: str, approve: bool
+):
+    card = await slack.wait_for_call("chat.postMessage")
+
+    await bot.interaction(click(card, user, approve=approve))
+
+    notice = await slack.wait_for_call("chat.postEphemeral")
+    assert (notice.args["user"], notice.args["text"]) == (user, told)
+    assert (notice.args["channel"], notice.args["thread_ts"]) == (
+        card.args["channel"],
+        card.args["thread_ts"],
+    )
+    state = await approval.query(ApprovalWorkflow.get_status)
+    assert state.status is ApprovalStatus.PENDING and state.decision is None
+    assert slack.calls_to("views.open") == [] and slack.calls_to("chat.update") == []
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "reject"])
+async def test_a_click_on_a_decided_approval_says_who_decided(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval, approve: bool
+):
+    card = await slack.wait_for_call("chat.postMessage")
+    await approval.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await approval.result()
+
+    await bot.interaction(click(card, OTHER_APPROVER, approve=approve))
+
+    notice = await slack.wait_for_call("chat.postEphemeral")
+    assert notice.args["text"].startswith(f"Already approved by <@{APPROVER}> at <!date^")
+    assert slack.calls_to("views.open") == []
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "reject"])
+async def test_a_click_for_an_approval_that_does_not_exist_says_so(
+    bot: SlackRequests, slack: FakeSlackWebApi, worker, approve: bool
+):
+    payload = button_click(
+        action_id="approval_approve" if approve else "approval_reject",
+        value="approval-00000000-0000-0000-0000-000000000000",
+        user=APPROVER,
+        channel="C0FINANCE",
+        message_ts="1700000001.000100",
+    )
+
+    response = await bot.interaction(payload)
+
+    assert response.status == 200
+    notice = await slack.wait_for_call("chat.postEphemeral")
+    assert (notice.args["user"], notice.args["text"]) == (APPROVER, "This approval no longer exists.")
+
+
+async def test_two_approvers_clicking_at_once_make_exactly_one_decision(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval
+):
+    card = await slack.wait_for_call("chat.postMessage")
+
+    responses = await asyncio.gather(
+        bot.interaction(click(card, APPROVER, approve=True)),
+        bot.interaction(click(card, OTHER_APPROVER, approve=True)),
+    )
+
+    assert [r.status for r in responses] == [200, 200]
+    result = await approval.result()
+    winner = result.decision.decided_by
+    (loser,) = {APPROVER, OTHER_APPROVER} - {winner}
+    # The loser hears it from the bot or, when both signals landed, from the workflow.
+    (notice,) = await slack.wait_for(lambda: ephemerals_to(slack, loser), what="the second clicker told")
+    assert notice.startswith(f"Already approved by <@{winner}>")
+    assert ephemerals_to(slack, winner) == []
+    assert len(slack.calls_to("chat.update")) == 1
+
+
+async def test_a_decision_signalled_after_the_approval_completed_is_already_decided(
+    client: Client, slack: FakeSlackWebApi, approval
+):
+    await slack.wait_for_call("chat.postMessage")
+    await approval.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=False, user=APPROVER, reason="no")
+    )
+    await approval.result()
+
+    # What the bot meets when the approval completes between its check and its signal.
+    told = await submit_decision(client, approval.id, DecisionSubmission(approved=True, user=OTHER_APPROVER))
+
+    assert told.startswith(f"Already rejected by <@{APPROVER}>") and told.endswith(": no.")
+
+
+async def test_a_failing_listener_is_logged_with_its_workflow_id_and_the_user_told(
+    bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker, caplog
+):
+    agent = await client.start_workflow(
+        AgentWorkflow.run,
+        AgentRequest(
+            team="T0", channel="C0FINANCE", user=REQUESTER, text="pay", event_ts="1.2", thread_ts="1.2"
+        ),
+        id=f"agent-{uuid.uuid4()}",
+        task_queue=settings.temporal_task_queue,
+    )
+    card = await slack.wait_for_call("chat.postMessage")
+    # A button naming a workflow that is not an approval: asking for its status fails.
+    payload = click(card, APPROVER, approve=True)
+    payload["actions"][0]["value"] = agent.id
+
+    with caplog.at_level(logging.ERROR, logger="countersign.bot"):
+        response = await bot.interaction(payload)
+        notice = await slack.wait_for_call("chat.postEphemeral")
+
+    assert response.status == 200
+    assert (notice.args["user"], notice.args["text"]) == (APPROVER, SORRY)
+    (record,) = [r for r in caplog.records if r.name == "countersign.bot" and r.levelno == logging.ERROR]
+    assert record.workflow_id == agent.id and record.exc_info
+    # The process still serves: the real card still works.
+    await bot.interaction(click(card, APPROVER, approve=True))
+    assert (await agent.result()).approvals[0].status is ApprovalStatus.APPROVED
