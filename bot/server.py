@@ -9,6 +9,7 @@ server keeps only `GET /healthz`.
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -30,6 +31,8 @@ HEALTH_PATH = "/healthz"
 # Well inside a load balancer's probe timeout, long enough for a healthy cluster.
 HEALTH_CHECK_SECONDS = 2.0
 
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
 
 def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
     """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
@@ -40,7 +43,7 @@ def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: s
     return web_app
 
 
-def _slack_events(bolt_app: AsyncApp, signing_secret: str):
+def _slack_events(bolt_app: AsyncApp, signing_secret: str) -> Handler:
     verifier = SignatureVerifier(signing_secret)
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -49,29 +52,30 @@ def _slack_events(bolt_app: AsyncApp, signing_secret: str):
             bolt_request = AsyncBoltRequest(
                 body=raw_body, query=request.query_string, headers=request.headers
             )
-        except ValueError:
-            # Bolt parses before it verifies; answer a forged body as Bolt would, a
-            # genuine but unreadable one with 400 (Slack does not retry 4xx events).
+            return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
+        except Exception:
+            # Bolt raises, instead of answering, on a body it cannot read (not JSON, not an
+            # object, a click without actions). A forged one is answered as Bolt would; a
+            # genuine but unreadable one gets 400, which Slack does not retry.
             if not verifier.is_valid(
                 raw_body,
                 request.headers.get("X-Slack-Request-Timestamp", "0"),
                 request.headers.get("X-Slack-Signature", ""),
             ):
                 return web.json_response({"error": "invalid request"}, status=401)
-            log.warning("Refused a signed request whose body is not valid", exc_info=True)
+            log.exception("Refused a signed request that Bolt could not handle")
             return web.json_response({"error": "malformed request"}, status=400)
-        return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 
     return slack_events
 
 
-def _health_check(temporal_client: Client):
+def _health_check(temporal_client: Client) -> Handler:
     async def healthz(_: web.Request) -> web.Response:
         try:
             healthy = await asyncio.wait_for(
                 temporal_client.service_client.check_health(), HEALTH_CHECK_SECONDS
             )
-        except Exception:  # noqa: BLE001 - any failure to reach Temporal means unhealthy
+        except Exception:  # any failure to reach Temporal means unhealthy
             log.warning("Health check: Temporal is unreachable", exc_info=True)
             healthy = False
         if healthy:
