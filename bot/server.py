@@ -85,8 +85,8 @@ def _health_check(temporal_client: Client) -> Handler:
     return healthz
 
 
-async def serve(settings: Settings) -> None:
-    """Runs the bot until SIGTERM or Ctrl-C."""
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
     socket_mode = settings.slack_app_token is not None
@@ -95,17 +95,15 @@ async def serve(settings: Settings) -> None:
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     socket_handler = None
-    if socket_mode:
+    if settings.slack_app_token:
         socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
         await socket_handler.connect_async()
-    log.info(
-        "Bot ready",
-        extra={"mode": "socket" if socket_mode else "http", "port": settings.port},
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    log.info("Bot ready", extra={"mode": "socket" if socket_mode else "http", "port": settings.port})
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
