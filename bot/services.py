@@ -4,6 +4,7 @@ Bolt injects listener arguments by name, so the services ride in each request's 
 context (put there by one middleware) and every `register(app)` keeps the same shape.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,9 @@ class BotServices:
 def provide(app: AsyncApp, services: BotServices) -> None:
     """Makes `services` available to every listener of `app` through `services_of`."""
 
-    async def attach_services(context: dict[str, Any], next: Any) -> None:  # noqa: A002
+    async def attach_services(context: dict[str, Any], next_: Callable[[], Awaitable[None]]) -> None:
         context[_CONTEXT_KEY] = services
-        await next()
+        await next_()
 
     app.use(attach_services)
 

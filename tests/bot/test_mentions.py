@@ -6,8 +6,9 @@ import random
 import pytest
 from temporalio.client import Client
 
+from bot.blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, shown, thread_replies
-from tests.fakes.slack_payloads import TEAM, mention_event
+from tests.fakes.slack_payloads import TEAM, mention_event, view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.agent import AgentWorkflow
@@ -16,6 +17,10 @@ from workflows.models import ApprovalStatus
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"
 CHANNEL = "C0FINANCE"
+
+
+def reason_typed(reason: str) -> dict:
+    return {REASON_BLOCK_ID: {REASON_ACTION_ID: {"type": "plain_text_input", "value": reason}}}
 
 
 @pytest.fixture
@@ -98,6 +103,23 @@ async def test_mention_to_card_to_click_to_thread_reply(
     reply = await slack.wait_for_call("chat.postMessage", count=2)
     assert (reply.args["channel"], reply.args["thread_ts"]) == (CHANNEL, mention_ts)
     assert f"Approved by <@{APPROVER}>" in reply.args["text"]
+
+
+async def test_a_rejection_with_a_reason_is_answered_in_the_thread(
+    bot: SlackRequests, slack: FakeSlackWebApi, worker, pay_acme, mention_ts: str
+):
+    await bot.event(pay_acme())
+    card = await slack.wait_for_call("chat.postMessage")
+    await bot.interaction(click(card, APPROVER, approve=False))
+    view = (await slack.wait_for_call("views.open")).args["view"]
+
+    await bot.interaction(view_submission(view=view, user=APPROVER, values=reason_typed("Paid last week")))
+
+    reply = await slack.wait_for_call("chat.postMessage", count=2)
+    assert reply.args["thread_ts"] == mention_ts
+    assert f"Rejected by <@{APPROVER}>" in reply.args["text"] and reply.args["text"].endswith(
+        ": Paid last week"
+    )
 
 
 async def test_a_mention_inside_a_thread_is_answered_in_that_thread(

@@ -32,7 +32,8 @@ async def handle_app_mention(
             channel=request.channel, user=request.user, text=EMPTY_REQUEST_HINT, thread_ts=request.thread_ts
         )
         return
-    workflow_id = context[WORKFLOW_ID_KEY] = agent_workflow_id(request)
+    workflow_id = agent_workflow_id(request)
+    context[WORKFLOW_ID_KEY] = workflow_id
     services = services_of(context)
     try:
         await services.temporal.start_workflow(
