@@ -12,6 +12,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
+    from workflows import approval_memo
     from workflows import search_attributes as sa
     from workflows.approval_rules import refusal_for
     from workflows.fingerprint import fingerprint
@@ -50,9 +51,12 @@ class ApprovalWorkflow:
     @workflow.run
     async def run(self, request: ApprovalRequest) -> ApprovalResult:
         self._upsert_search_attributes()
+        # What `/approvals` shows of each item comes with the listing: no query per item.
+        workflow.upsert_memo({approval_memo.SUMMARY: request.summary[: approval_memo.SUMMARY_MAX]})
         self._message_ts = await workflow.execute_activity_method(
             SlackActivities.post_approval_request, self._card(), **SLACK_CALL
         )
+        workflow.upsert_memo({approval_memo.MESSAGE_TS: self._message_ts})
         # Measured from the start, so a slow post does not extend the deadline.
         remaining = max(self._expires_at - workflow.now(), timedelta(0))
         try:

@@ -1,0 +1,14 @@
+"""What an approval keeps in its Temporal memo, so `/approvals` lists it from visibility alone.
+
+Search attributes select approvals; the memo rides along with each listed workflow and
+carries what a line of the list shows but no query filters on. Without it, the list
+would ask every workflow for its state: a round trip per item.
+"""
+
+SUMMARY = "summary"
+MESSAGE_TS = "message_ts"
+"""The card's ts, set once it is posted: with the channel, the card's permalink."""
+
+# Every listed workflow carries its memo, so a page of the list reads this many
+# characters per item at most; the list shows a line, the card shows the whole summary.
+SUMMARY_MAX = 500
