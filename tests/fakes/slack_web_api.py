@@ -53,6 +53,7 @@ class FakeSlackWebApi:
         app = web.Application()
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)
+        app.router.add_post("/response_url/{name}", self._handle_response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -79,6 +80,11 @@ class FakeSlackWebApi:
         if status == 429:
             body = _RESPONSES["rate_limited"]["body"]
         self._failures.setdefault(method, []).extend([_Failure(status, body, headers or {})] * times)
+
+    def response_url(self, name: str) -> str:
+        """A `response_url` to put in a payload: what is posted to it is recorded as a call
+        of the method "response_url", with `name` in its args as `response_url_name`."""
+        return self.api_url.removesuffix("api/") + f"response_url/{name}"
 
     def calls_to(self, method: str) -> list[SlackCall]:
         return [c for c in self.calls if c.method == method]
@@ -131,6 +137,23 @@ class FakeSlackWebApi:
                 return web.Response(status=failure.status, text=failure.body, content_type="text/html")
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
         return web.json_response(self._answer(method, args))
+
+    async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
+        # Slack answers a response_url with plain text: "ok", or the error on a 4xx.
+        call = SlackCall(
+            "response_url",
+            {**await request.json(), "response_url_name": request.match_info["name"]},
+            dict(request.headers),
+        )
+        problems = block_kit_problems(call.args.get("blocks", []))
+        self.attempts.append(call)
+        if not problems:
+            self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+        if problems:
+            return web.Response(status=400, text="invalid_blocks")
+        return web.Response(text="ok")
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
