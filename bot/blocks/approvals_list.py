@@ -1,0 +1,173 @@
+"""The `/approvals` answer: a page of pending approvals, each decidable right in the list.
+
+The Approve and Reject buttons carry the same action IDs and value (the approval's
+workflow ID) as the card's, so the card's listeners handle a click here identically.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.approvals_query import ApprovalsPage, PendingApproval
+from bot.approvals_view import ApprovalsView, PageCursor, Scope
+from bot.blocks.approval_card import ACTIONS_BLOCK_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID
+from bot.blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
+from workflows import search_attributes as sa
+from workflows.slack_format import escape, mention, slack_date
+
+NEXT_PAGE_ACTION_ID = "approvals_next_page"
+
+# An approval is a section and its buttons; around them, the title, a footnote and the
+# "Next" button. As many as one message holds: a list is read by scrolling, not paging.
+BLOCKS_PER_APPROVAL = 2
+FRAME_BLOCKS = 3
+APPROVALS_PER_PAGE = (MESSAGE_MAX_BLOCKS - FRAME_BLOCKS) // BLOCKS_PER_APPROVAL
+
+HELP_TEXT = "\n".join(
+    [
+        "*`/approvals`* lists pending approvals you may decide, with Approve and Reject buttons.",
+        "*`/approvals mine`* lists the ones you asked for.",
+        "*`/approvals all`* lists every pending approval.",
+        "*`/approvals #channel`* lists the ones asked for in a channel "
+        "(pick it from the list Slack suggests as you type `#`).",
+        "*`/approvals help`* shows this.",
+    ]
+)
+
+_TITLES = {
+    Scope.TO_DECIDE: "Approvals waiting for you",
+    Scope.MINE: "Your requests waiting for a decision",
+    Scope.ALL: "All pending approvals",
+}
+_NOTHING = {
+    Scope.TO_DECIDE: "Nothing is waiting for you to decide.",
+    Scope.MINE: "None of your requests is waiting for a decision.",
+    Scope.ALL: "No approvals are pending.",
+}
+
+
+def build_approvals_list(
+    view: ApprovalsView, page: ApprovalsPage, *, now: datetime, permalinks: dict[str, str]
+) -> dict[str, Any]:
+    """The message (text and blocks) for one page; `permalinks` maps workflow IDs to cards."""
+    title = _title(view)
+    if not page.approvals:
+        nothing = _nothing(view)
+        return {"text": nothing, "blocks": [_mrkdwn_section(f"*{title}*\n{nothing}")]}
+    first = page.shown_before + 1
+    last = page.shown_before + len(page.approvals)
+    blocks: list[dict[str, Any]] = [_mrkdwn_section(f"*{title}* · {first}–{last} of {page.total:,}")]
+    for index, approval in enumerate(page.approvals, start=first):
+        blocks.append(_mrkdwn_section(_line(approval, view, now, permalinks.get(approval.workflow_id))))
+        if approval.may_be_decided_by(view.user):
+            blocks.append(_decision_buttons(approval.workflow_id, index))
+    blocks.append(_context("Newest first. `/approvals help` shows the other lists."))
+    if page.next_page_token is not None:
+        blocks.append(_next_button(view, page, last))
+    return {"text": f"{title}: {page.total:,}", "blocks": blocks}
+
+
+def build_approvals_help(problem: str | None = None) -> dict[str, Any]:
+    """The help text, after a word on what went wrong when there is one."""
+    text = f"{problem}\n\n{HELP_TEXT}" if problem else HELP_TEXT
+    return {"text": text, "blocks": [_mrkdwn_section(text)]}
+
+
+def age(elapsed: timedelta) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 days ago'."""
+    minutes = int(elapsed.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} h ago"
+    days = minutes // (24 * 60)
+    return f"{days} day{'s' if days > 1 else ''} ago"
+
+
+def _title(view: ApprovalsView) -> str:
+    return f"Pending approvals in <#{view.channel}>" if view.scope is Scope.CHANNEL else _TITLES[view.scope]
+
+
+def _nothing(view: ApprovalsView) -> str:
+    if view.scope is Scope.CHANNEL:
+        return f"No approvals are pending in <#{view.channel}>."
+    return _NOTHING[view.scope]
+
+
+def _line(approval: PendingApproval, view: ApprovalsView, now: datetime, permalink: str | None) -> str:
+    facts = [f"Requested by {mention(approval.requester)} {age(now - approval.requested_at)}"]
+    if view.scope is not Scope.CHANNEL:
+        facts.append(f"in <#{approval.channel}>")
+    if approval.expires_at:
+        facts.append(f"expires {slack_date(approval.expires_at)}")
+    if permalink:
+        facts.append(f"<{permalink}|Open the card>")
+    details = " · ".join(facts)
+    if not approval.may_be_decided_by(view.user):
+        details += f"\nCan be decided by {_who_may_decide(approval)}."
+    # The summary is cut first: the facts after it must survive the section's limit.
+    summary = cut(escape(approval.summary), max(SECTION_TEXT_MAX - len(details) - 10, 200))
+    return f"*{summary}*\n{details}"
+
+
+def _who_may_decide(approval: PendingApproval) -> str:
+    if sa.ANYONE in approval.approvers:
+        return f"anyone but {mention(approval.requester)}"
+    return ", ".join(mention(u) for u in approval.approvers) or "nobody"
+
+
+def _decision_buttons(workflow_id: str, index: int) -> dict[str, Any]:
+    if len(workflow_id) > BUTTON_VALUE_MAX:
+        # Cutting the ID would make the button decide the wrong approval.
+        raise ValueError(f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value")
+    return {
+        "type": "actions",
+        # Block IDs must be unique within a message; the listeners match on action IDs only.
+        "block_id": f"{ACTIONS_BLOCK_ID}_{index}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": APPROVE_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Approve"},
+                "style": "primary",
+                "value": workflow_id,
+            },
+            # No confirm dialog: Reject opens the reason modal, which is its confirmation.
+            {
+                "type": "button",
+                "action_id": REJECT_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Reject"},
+                "style": "danger",
+                "value": workflow_id,
+            },
+        ],
+    }
+
+
+def _next_button(view: ApprovalsView, page: ApprovalsPage, shown: int) -> dict[str, Any]:
+    assert page.next_page_token is not None
+    value = PageCursor(view.scope, view.channel, shown, page.next_page_token).to_button_value()
+    if len(value) > BUTTON_VALUE_MAX:
+        # Visibility stores with page tokens this long (none seen so far) end the list here.
+        return _context(f"{page.total - shown:,} more not shown; narrow the list: `/approvals #channel`.")
+    return {
+        "type": "actions",
+        "block_id": "approvals_paging",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": NEXT_PAGE_ACTION_ID,
+                "text": {"type": "plain_text", "text": f"Next {min(APPROVALS_PER_PAGE, page.total - shown)}"},
+                "value": value,
+            }
+        ],
+    }
+
+
+def _mrkdwn_section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_TEXT_MAX)}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
