@@ -1,7 +1,9 @@
-"""Slash command listeners. `/approvals` lands here (one handler per file)."""
+"""Slash command listeners, one handler per file."""
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.listeners.commands.approvals import APPROVALS_COMMAND, handle_approvals_command
+
 
 def register(app: AsyncApp) -> None:
-    """Nothing yet: `/approvals` is registered here when it lands."""
+    app.command(APPROVALS_COMMAND)(handle_approvals_command)

@@ -1,0 +1,87 @@
+"""Answering `/approvals` and its "Next" clicks: a page listed, its cards linked, responded.
+
+The answer goes to the request's response_url, not chat.postEphemeral: it works in any
+channel or DM, the bot a member or not, and a "Next" click can replace the list in place.
+"""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.client import Client
+
+from bot.approvals_query import PendingApproval, pending_approvals
+from bot.approvals_view import ApprovalsView, PageCursor
+from bot.blocks.approvals_list import APPROVALS_PER_PAGE, build_approvals_list
+from bot.errors import SORRY
+
+log = logging.getLogger("countersign.bot")
+
+# A link to each card is a convenience: a Slack slow to give them must not hold the list.
+PERMALINKS_TIMEOUT_SECONDS = 2.0
+
+
+async def respond_with_approvals(
+    respond: AsyncRespond,
+    temporal: Client,
+    slack: AsyncWebClient,
+    view: ApprovalsView,
+    cursor: PageCursor | None = None,
+) -> None:
+    """Responds with the page of `view` that `cursor` points at (the first when None); a
+    next page replaces the one whose button was clicked."""
+    try:
+        page = await pending_approvals(
+            temporal,
+            view,
+            page_size=APPROVALS_PER_PAGE,
+            page_token=cursor.page_token if cursor else None,
+            shown_before=cursor.shown if cursor else 0,
+        )
+        permalinks = await card_permalinks(slack, page.approvals)
+        message = build_approvals_list(view, page, now=datetime.now(UTC), permalinks=permalinks)
+    except Exception:
+        # Bolt's error handler tells the user with chat.postEphemeral, which fails where
+        # the bot is not a member; the response_url reaches them wherever they typed.
+        log.exception("Could not list approvals", extra={"scope": view.scope.value, "user": view.user})
+        await _respond(respond, text=SORRY, replace_original=False)
+        return
+    await _respond(respond, **message, replace_original=cursor is not None)
+
+
+async def card_permalinks(slack: AsyncWebClient, approvals: list[PendingApproval]) -> dict[str, str]:
+    """Links to the cards already posted, by workflow ID; those Slack is slow to give are left out."""
+    posted = [a for a in approvals if a.message_ts]
+    if not posted:
+        return {}
+    tasks = [asyncio.ensure_future(_permalink(slack, a)) for a in posted]
+    done, late = await asyncio.wait(tasks, timeout=PERMALINKS_TIMEOUT_SECONDS)
+    for task in late:
+        task.cancel()
+    if late:
+        log.warning("Listed %d approvals without a link: chat.getPermalink was slow", len(late))
+    return dict(link for task in done if (link := task.result()))
+
+
+async def _permalink(slack: AsyncWebClient, approval: PendingApproval) -> tuple[str, str] | None:
+    try:
+        response = await slack.chat_getPermalink(channel=approval.channel, message_ts=approval.message_ts)
+    except SlackApiError as err:
+        # A deleted card or an archived channel: the approval is still listed and decidable.
+        log.warning(
+            "No permalink for an approval card: %s",
+            err.response.get("error"),
+            extra={"workflow_id": approval.workflow_id},
+        )
+        return None
+    return approval.workflow_id, response["permalink"]
+
+
+async def _respond(respond: AsyncRespond, **message: object) -> None:
+    response = await respond(**message, response_type="ephemeral")  # type: ignore[arg-type]
+    if response.status_code != 200:
+        # An expired response_url (30 min, five uses) or a message Slack refused.
+        log.warning("Slack refused the /approvals answer: %s %s", response.status_code, response.body)

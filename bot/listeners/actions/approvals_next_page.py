@@ -1,0 +1,26 @@
+""" "Next" under an `/approvals` list: the next page replaces the one clicked."""
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.approvals_reply import respond_with_approvals
+from bot.approvals_view import PageCursor
+from bot.services import services_of
+
+
+async def handle_approvals_next_page(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    cursor = PageCursor.from_button_value(action["value"])
+    # The list is ephemeral: whoever clicks is the person it was made for.
+    view = cursor.view_for(body["user"]["id"])
+    await respond_with_approvals(respond, services_of(context).temporal, client, view, cursor)
