@@ -2,37 +2,12 @@
 
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from activities.slack_calls import call_slack
 from bot.blocks.approval_card import build_approval_card, workflow_url
 from workflows.models import ApprovalCard, EphemeralNotice, ThreadReply
-
-# Everything else Slack answers with ok:false is a fact about the request (a bad channel,
-# a revoked token), which a retry would only repeat.
-TRANSIENT_ERRORS = {
-    "ratelimited",
-    "rate_limited",
-    "internal_error",
-    "fatal_error",
-    "service_unavailable",
-    "request_timeout",
-}
-
-HINTS = {
-    "channel_not_found": "the channel does not exist or the bot cannot see it",
-    "not_in_channel": "invite the bot to the channel first (/invite @Countersign)",
-    "invalid_auth": "SLACK_BOT_TOKEN is not valid for this workspace",
-    "not_authed": "no SLACK_BOT_TOKEN was sent",
-    "token_revoked": "SLACK_BOT_TOKEN was revoked; reinstall the app",
-    "account_inactive": "the bot's account is deactivated; reinstall the app",
-    "missing_scope": "the app lacks a scope; reinstall it from slack_manifest.yml",
-    "is_archived": "the channel is archived",
-    "message_not_found": "the card was deleted",
-    "user_not_in_channel": "that user is not in the channel",
-}
 
 
 class SlackActivities:
@@ -93,20 +68,4 @@ class SlackActivities:
         return build_approval_card(card, link)
 
     async def _call(self, method: str, **arguments: Any) -> dict[str, Any]:
-        arguments = {k: v for k, v in arguments.items() if v is not None}
-        try:
-            response = await self._client.api_call(method, json=arguments)
-        except SlackApiError as err:
-            raise _as_application_error(method, arguments.get("channel"), err) from err
-        return response.data  # type: ignore[return-value]
-
-
-def _as_application_error(method: str, channel: str | None, err: SlackApiError) -> ApplicationError:
-    code = err.response.get("error", "") if isinstance(err.response.data, dict) else ""
-    status = err.response.status_code
-    where = f" in channel {channel}" if channel else ""
-    message = f"Slack refused {method}{where}: {code or f'HTTP {status}'}"
-    if hint := HINTS.get(code):
-        message += f" ({hint})"
-    retryable = status >= 500 or status == 429 or code in TRANSIENT_ERRORS
-    return ApplicationError(message, type="SlackApiError", non_retryable=not retryable)
+        return await call_slack(self._client, method, **arguments)
