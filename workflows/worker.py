@@ -12,24 +12,30 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.catalog import CatalogActivities
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
+from countersign.catalog_file import load_action_catalog
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.temporal_client import agents_plugin, connect
 from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
+from workflows.catalog import ActionCatalog
 
 log = logging.getLogger("countersign.worker")
 
 
-def build_worker(client: Client, settings: Settings, task_queue: str | None = None) -> Worker:
-    """The worker with every workflow and activity the project runs."""
-    slack = SlackActivities(
-        slack_web_client(settings.slack_bot_token, settings.slack_api_url),
-        settings.temporal_ui_url,
-        settings.temporal_namespace,
-    )
+def build_worker(
+    client: Client, settings: Settings, task_queue: str | None = None, catalog: ActionCatalog | None = None
+) -> Worker:
+    """The worker with every workflow and activity the project runs.
+
+    The action catalog is read from ACTION_CATALOG unless given; a bad one raises CatalogError.
+    """
+    catalog = catalog or load_action_catalog(settings)
+    slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
+    slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -39,15 +45,16 @@ def build_worker(client: Client, settings: Settings, task_queue: str | None = No
             slack.update_approval_message,
             slack.post_ephemeral,
             slack.post_thread_reply,
+            CatalogActivities(catalog).get_action_catalog,
         ],
         plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
 
-async def run_worker(settings: Settings) -> None:
+async def run_worker(settings: Settings, catalog: ActionCatalog) -> None:
     client = await connect(settings)
-    worker = build_worker(client, settings)
+    worker = build_worker(client, settings, catalog=catalog)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -68,8 +75,10 @@ async def run_worker(settings: Settings) -> None:
 def main() -> None:
     with exit_on_bad_settings("countersign worker"):
         settings = load_settings()
+        # Before connecting: a bad catalog is a configuration error, reported like one.
+        catalog = load_action_catalog(settings)
     configure_logging(settings.log_level)
-    asyncio.run(run_worker(settings))
+    asyncio.run(run_worker(settings, catalog))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,91 @@
+"""The action catalog: what the agent may ask to do, who decides, and what runs on approval.
+
+Pure data and a pure check, importable from workflow code: the catalog is loaded from
+YAML by `countersign.catalog_file` at worker start and handed to workflows by the
+`get_action_catalog` activity, so a running workflow keeps the catalog it started with.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from workflows.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
+
+# Enough for the model to fix its call; more only buries the first problem.
+MAX_PROBLEMS = 10
+MAX_PROBLEM_LENGTH = 200
+
+
+class ExecutorKind(StrEnum):
+    WEBHOOK = "webhook"
+    """POST the arguments as JSON to `url`, signed with WEBHOOK_SIGNING_SECRET."""
+    SLACK_POST = "slack_post"
+    """chat.postMessage: the `text` argument to `channel` (or the `channel` argument)."""
+    SLACK_INVITE = "slack_invite"
+    """conversations.invite: the `user` / `users` argument into `channel` (or the argument)."""
+
+
+@dataclass(frozen=True)
+class ExecutorSpec:
+    """What runs once an action is approved."""
+
+    kind: ExecutorKind
+    url: str | None = None
+    """webhook: where to POST."""
+    channel: str | None = None
+    """slack_post / slack_invite: a fixed channel ID; None means the `channel` argument."""
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action the agent may propose; it becomes one tool the model can call."""
+
+    name: str
+    description: str
+    """What the model reads to decide when to call it."""
+    parameters: dict[str, Any]
+    """JSON schema (draft 2020-12) of the arguments, an object schema."""
+    executor: ExecutorSpec
+    approvers: list[str] = field(default_factory=list)
+    """Slack user IDs allowed to decide; empty means anyone but the requester."""
+    timeout_seconds: int = DEFAULT_APPROVAL_TIMEOUT_SECONDS
+    reason_required: bool = False
+
+
+@dataclass(frozen=True)
+class ActionCatalog:
+    """Every action, in the catalog file's order."""
+
+    actions: list[ActionSpec] = field(default_factory=list)
+    source: str = ""
+    """The file it was loaded from, for messages."""
+
+    def get(self, name: str) -> ActionSpec | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.actions]
+
+
+def validate_arguments(spec: ActionSpec, arguments: Any) -> list[str]:
+    """What is wrong with `arguments` for `spec`, as short lines the model can act on.
+
+    Empty when they match the schema. Deterministic (no format checks, which depend on
+    optional packages), so workflow code may call it.
+    """
+    if not isinstance(arguments, dict):
+        return [f"arguments must be a JSON object, not {type(arguments).__name__}"]
+    errors = Draft202012Validator(spec.parameters).iter_errors(arguments)
+    problems = sorted(_describe(e.absolute_path, e.message) for e in errors)
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more problems"]
+    return problems
+
+
+def _describe(path: Any, message: str) -> str:
+    where = ".".join(str(p) for p in path)
+    line = f"{where}: {message}" if where else message
+    return line if len(line) <= MAX_PROBLEM_LENGTH else line[: MAX_PROBLEM_LENGTH - 1] + "…"
