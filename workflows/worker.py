@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.catalog import CatalogActivities
+from activities.executors import ActionExecutors
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
 from countersign.catalog_file import load_action_catalog
@@ -36,6 +37,7 @@ def build_worker(
     catalog = catalog or load_action_catalog(settings)
     slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
     slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace)
+    executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -46,6 +48,7 @@ def build_worker(
             slack.post_ephemeral,
             slack.post_thread_reply,
             CatalogActivities(catalog).get_action_catalog,
+            executors.execute_action,
         ],
         plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
