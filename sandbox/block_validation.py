@@ -1,0 +1,191 @@
+"""Checks blocks and modal views the way Slack does before accepting them.
+
+Slack refuses the whole message (`invalid_blocks`) or view (`invalid_arguments`) when
+one part breaks a rule, and lists each problem with a JSON pointer to it; so does this.
+Only what Slack is known to check is checked: an unknown block type, a missing required
+part, a length or count over a published limit, a duplicate ID.
+"""
+
+from typing import Any
+
+from sandbox import limits as lim
+
+
+def message_block_problems(blocks: Any) -> list[str]:
+    """Why Slack would refuse `blocks` in a message; empty when it would accept them."""
+    check = _Checker()
+    check.blocks(blocks, "/blocks", lim.MESSAGE_MAX_BLOCKS)
+    return check.problems
+
+
+def view_problems(view: Any) -> list[str]:
+    """Why Slack would refuse `view` in views.open / update / push; empty when fine."""
+    check = _Checker()
+    if not isinstance(view, dict):
+        return ["must provide an object [json-pointer:/view]"]
+    if view.get("type") not in ("modal", "home"):
+        check.fail("/view/type", f"unsupported view type: {view.get('type')!r}")
+    if view.get("type") == "modal":
+        check.text(view.get("title"), "/view/title", lim.VIEW_TITLE_MAX, plain_only=True)
+        for button in ("submit", "close"):
+            if button in view:
+                check.text(view[button], f"/view/{button}", lim.VIEW_BUTTON_MAX, plain_only=True)
+        blocks = view.get("blocks")
+        if isinstance(blocks, list) and "submit" not in view and any(_is_input(b) for b in blocks):
+            check.fail("/view/submit", "must provide submit when the view has input blocks")
+    for name, limit in (("callback_id", lim.CALLBACK_ID_MAX), ("private_metadata", lim.PRIVATE_METADATA_MAX)):
+        if len(str(view.get(name, ""))) > limit:
+            check.fail(f"/view/{name}", f"must be less than {limit + 1} characters")
+    check.blocks(view.get("blocks"), "/view/blocks", lim.MODAL_MAX_BLOCKS)
+    return check.problems
+
+
+def _is_input(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("type") == "input"
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._block_ids: set[str] = set()
+
+    def fail(self, pointer: str, problem: str) -> None:
+        self.problems.append(f"{problem} [json-pointer:{pointer}]")
+
+    def blocks(self, blocks: Any, at: str, most: int) -> None:
+        if not isinstance(blocks, list):
+            self.fail(at, "must provide an array")
+            return
+        if len(blocks) > most:
+            self.fail(at, f"no more than {most} items allowed")
+        for i, block in enumerate(blocks):
+            self.block(block, f"{at}/{i}")
+
+    def block(self, block: Any, at: str) -> None:
+        if not isinstance(block, dict):
+            self.fail(at, "must provide an object")
+            return
+        kind = block.get("type")
+        if kind not in lim.BLOCK_TYPES:
+            self.fail(f"{at}/type", f"unsupported block type: {kind!r}")
+            return
+        if (block_id := block.get("block_id")) is not None:
+            self.block_id(str(block_id), f"{at}/block_id")
+        check = getattr(self, f"_{kind}", None)
+        if check:
+            check(block, at)
+
+    def block_id(self, block_id: str, at: str) -> None:
+        if not block_id or len(block_id) > lim.BLOCK_ID_MAX:
+            self.fail(at, f"must be 1 to {lim.BLOCK_ID_MAX} characters")
+        elif block_id in self._block_ids:
+            self.fail(at, f"duplicate block_id: {block_id!r}")
+        self._block_ids.add(block_id)
+
+    def text(self, text: Any, at: str, most: int, *, plain_only: bool = False) -> None:
+        if not isinstance(text, dict):
+            self.fail(at, "must provide a text object")
+            return
+        allowed = {"plain_text"} if plain_only else lim.TEXT_TYPES
+        if text.get("type") not in allowed:
+            self.fail(f"{at}/type", f"must be one of {sorted(allowed)}")
+        value = text.get("text")
+        if not isinstance(value, str) or not value:
+            self.fail(f"{at}/text", "must be more than 0 characters")
+        elif len(value) > most:
+            self.fail(f"{at}/text", f"must be less than {most + 1} characters")
+
+    def _header(self, block: dict[str, Any], at: str) -> None:
+        self.text(block.get("text"), f"{at}/text", lim.HEADER_TEXT_MAX, plain_only=True)
+
+    def _section(self, block: dict[str, Any], at: str) -> None:
+        if "text" not in block and "fields" not in block:
+            self.fail(at, "must provide text or fields")
+        if "text" in block:
+            self.text(block["text"], f"{at}/text", lim.SECTION_TEXT_MAX)
+        if "fields" in block:
+            fields = block["fields"]
+            if not isinstance(fields, list) or not fields:
+                self.fail(f"{at}/fields", "must provide a non-empty array")
+            else:
+                if len(fields) > lim.SECTION_FIELDS_MAX:
+                    self.fail(f"{at}/fields", f"no more than {lim.SECTION_FIELDS_MAX} items allowed")
+                for i, field in enumerate(fields):
+                    self.text(field, f"{at}/fields/{i}", lim.SECTION_FIELD_TEXT_MAX)
+        if "accessory" in block:
+            self.element(block["accessory"], f"{at}/accessory", lim.ACCESSORY_ELEMENTS)
+
+    def _context(self, block: dict[str, Any], at: str) -> None:
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements:
+            self.fail(f"{at}/elements", "must provide a non-empty array")
+            return
+        if len(elements) > lim.CONTEXT_ELEMENTS_MAX:
+            self.fail(f"{at}/elements", f"no more than {lim.CONTEXT_ELEMENTS_MAX} items allowed")
+        for i, element in enumerate(elements):
+            where = f"{at}/elements/{i}"
+            kind = element.get("type") if isinstance(element, dict) else None
+            if kind not in lim.CONTEXT_ELEMENTS:
+                self.fail(f"{where}/type", f"unsupported context element type: {kind!r}")
+            elif kind in lim.TEXT_TYPES:
+                self.text(element, where, lim.SECTION_TEXT_MAX)
+
+    def _actions(self, block: dict[str, Any], at: str) -> None:
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements:
+            self.fail(f"{at}/elements", "must provide a non-empty array")
+            return
+        if len(elements) > lim.ACTIONS_ELEMENTS_MAX:
+            self.fail(f"{at}/elements", f"no more than {lim.ACTIONS_ELEMENTS_MAX} items allowed")
+        action_ids: set[str] = set()
+        for i, element in enumerate(elements):
+            self.element(element, f"{at}/elements/{i}", lim.INTERACTIVE_ELEMENTS)
+            action_id = element.get("action_id") if isinstance(element, dict) else None
+            if action_id is not None and action_id in action_ids:
+                # Slack routes a click by (block_id, action_id): two alike would be ambiguous.
+                self.fail(f"{at}/elements/{i}/action_id", f"duplicate action_id: {action_id!r}")
+            action_ids.add(action_id)
+
+    def _input(self, block: dict[str, Any], at: str) -> None:
+        self.text(block.get("label"), f"{at}/label", lim.INPUT_LABEL_MAX, plain_only=True)
+        if "hint" in block:
+            self.text(block["hint"], f"{at}/hint", lim.INPUT_HINT_MAX, plain_only=True)
+        if "element" not in block:
+            self.fail(at, "must provide element")
+        else:
+            self.element(block["element"], f"{at}/element", lim.INPUT_ELEMENTS)
+
+    def element(self, element: Any, at: str, allowed: frozenset[str]) -> None:
+        if not isinstance(element, dict):
+            self.fail(at, "must provide an object")
+            return
+        kind = element.get("type")
+        if kind not in allowed:
+            self.fail(f"{at}/type", f"unsupported element type here: {kind!r}")
+            return
+        if len(str(element.get("action_id", ""))) > lim.ACTION_ID_MAX:
+            self.fail(f"{at}/action_id", f"must be less than {lim.ACTION_ID_MAX + 1} characters")
+        if "placeholder" in element:
+            self.text(element["placeholder"], f"{at}/placeholder", lim.PLACEHOLDER_MAX, plain_only=True)
+        if kind == "button":
+            self.button(element, at)
+
+    def button(self, button: dict[str, Any], at: str) -> None:
+        self.text(button.get("text"), f"{at}/text", lim.BUTTON_TEXT_MAX, plain_only=True)
+        if len(str(button.get("value", ""))) > lim.BUTTON_VALUE_MAX:
+            self.fail(f"{at}/value", f"must be less than {lim.BUTTON_VALUE_MAX + 1} characters")
+        if len(str(button.get("url", ""))) > lim.BUTTON_URL_MAX:
+            self.fail(f"{at}/url", f"must be less than {lim.BUTTON_URL_MAX + 1} characters")
+        if "style" in button and button["style"] not in lim.BUTTON_STYLES:
+            self.fail(f"{at}/style", f"must be one of {list(lim.BUTTON_STYLES)}")
+        if "confirm" in button:
+            self.confirm(button["confirm"], f"{at}/confirm")
+
+    def confirm(self, confirm: Any, at: str) -> None:
+        if not isinstance(confirm, dict):
+            self.fail(at, "must provide an object")
+            return
+        self.text(confirm.get("title"), f"{at}/title", lim.CONFIRM_TITLE_MAX, plain_only=True)
+        self.text(confirm.get("text"), f"{at}/text", lim.CONFIRM_TEXT_MAX)
+        self.text(confirm.get("confirm"), f"{at}/confirm", lim.CONFIRM_BUTTON_MAX, plain_only=True)
+        self.text(confirm.get("deny"), f"{at}/deny", lim.CONFIRM_BUTTON_MAX, plain_only=True)

@@ -1,0 +1,84 @@
+"""Slack's published Block Kit limits, as the sandbox enforces them.
+
+Copied from the team's reference (tests/fixtures/slack/block_kit_limits.json names the
+source of each number; a test checks these against it). Counts are characters unless
+they say items.
+"""
+
+MESSAGE_MAX_BLOCKS = 50
+MODAL_MAX_BLOCKS = 100
+BLOCK_ID_MAX = 255
+SECTION_TEXT_MAX = 3000
+SECTION_FIELDS_MAX = 10
+SECTION_FIELD_TEXT_MAX = 2000
+HEADER_TEXT_MAX = 150
+ACTIONS_ELEMENTS_MAX = 25
+CONTEXT_ELEMENTS_MAX = 10
+INPUT_LABEL_MAX = 2000
+INPUT_HINT_MAX = 2000
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+BUTTON_URL_MAX = 3000
+ACTION_ID_MAX = 255
+BUTTON_STYLES = ("primary", "danger")
+CONFIRM_TITLE_MAX = 100
+CONFIRM_TEXT_MAX = 300
+CONFIRM_BUTTON_MAX = 30
+PLACEHOLDER_MAX = 150
+VIEW_TITLE_MAX = 24
+VIEW_BUTTON_MAX = 24
+PRIVATE_METADATA_MAX = 3000
+CALLBACK_ID_MAX = 255
+
+# Block types Slack accepts today. The sandbox draws some of them as placeholders, but
+# only a type outside this list makes Slack refuse the message.
+BLOCK_TYPES = frozenset(
+    {
+        "actions",
+        "context",
+        "context_actions",
+        "divider",
+        "file",
+        "header",
+        "image",
+        "input",
+        "markdown",
+        "rich_text",
+        "section",
+        "table",
+        "video",
+    }
+)
+INTERACTIVE_ELEMENTS = frozenset(
+    {
+        "button",
+        "channels_select",
+        "checkboxes",
+        "conversations_select",
+        "datepicker",
+        "datetimepicker",
+        "external_select",
+        "multi_channels_select",
+        "multi_conversations_select",
+        "multi_external_select",
+        "multi_static_select",
+        "multi_users_select",
+        "overflow",
+        "radio_buttons",
+        "rich_text_input",
+        "static_select",
+        "timepicker",
+        "users_select",
+        "workflow_button",
+    }
+)
+INPUT_ELEMENTS = INTERACTIVE_ELEMENTS - {"button", "overflow", "workflow_button"} | {
+    "email_text_input",
+    "file_input",
+    "number_input",
+    "plain_text_input",
+    "url_text_input",
+}
+ACCESSORY_ELEMENTS = INTERACTIVE_ELEMENTS | {"image"}
+CONTEXT_ELEMENTS = frozenset({"image", "mrkdwn", "plain_text"})
+TEXT_TYPES = frozenset({"mrkdwn", "plain_text"})

@@ -1,0 +1,41 @@
+"""What Slack adds to blocks it accepts, so the sandbox stores and echoes the same.
+
+Slack gives every block a `block_id` and every interactive element an `action_id`
+when the app left them out; clicks and modal state are keyed by them.
+"""
+
+import copy
+from typing import Any
+
+from sandbox import ids
+
+
+def with_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    blocks = copy.deepcopy(blocks)
+    for block in blocks:
+        block.setdefault("block_id", ids.block_id())
+        for element in _interactive_elements(block):
+            element.setdefault("action_id", ids.block_id())
+    return blocks
+
+
+def find_element(blocks: list[dict[str, Any]], block_id: str, action_id: str) -> dict[str, Any] | None:
+    """The element clicked, with its block's block_id added (as block_actions carries it)."""
+    for block in blocks:
+        if block.get("block_id") != block_id:
+            continue
+        for element in _interactive_elements(block):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block_id}
+    return None
+
+
+def _interactive_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
+    kind = block.get("type")
+    if kind == "actions":
+        return [e for e in block.get("elements", []) if isinstance(e, dict)]
+    if kind == "section" and isinstance(block.get("accessory"), dict):
+        return [] if block["accessory"].get("type") == "image" else [block["accessory"]]
+    if kind == "input" and isinstance(block.get("element"), dict):
+        return [block["element"]]
+    return []

@@ -1,0 +1,213 @@
+"""Block Kit to HTML: messages and modals as the Slack client draws them.
+
+Anything the sandbox does not draw (an image, a select menu, a rich_text block) becomes
+a visible placeholder naming its type: a bot author must see that it is there, never
+have it silently dropped.
+"""
+
+import html
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sandbox.directory import display_name, person
+from sandbox.emoji import emoji
+from sandbox.messages import Message
+from sandbox.mrkdwn import mrkdwn_to_html, plain_text_to_html
+
+
+@dataclass
+class FormState:
+    """What a modal's inputs hold and which show an error (by block_id)."""
+
+    values: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def message_html(message: Message) -> str:
+    """One message's row: avatar, author, time, content, reactions."""
+    author = person(message.user)
+    name = author.real_name if author else message.user
+    avatar = (
+        f'<div class="avatar" style="background:#{author.color}" aria-hidden="true">{author.initials}</div>'
+        if author
+        else '<div class="avatar" aria-hidden="true">?</div>'
+    )
+    badge = '<span class="badge">APP</span>' if author and author.is_bot else ""
+    edited = '<span class="edited">(edited)</span>' if message.edited_ts else ""
+    only_you = '<div class="only-you">Only visible to you</div>' if message.ephemeral else ""
+    content = blocks_html(message.blocks) if message.blocks else _text(message.text)
+    return (
+        f'{avatar}<div class="message-body">'
+        f'<div class="meta"><span class="author">{html.escape(name)}</span>{badge}'
+        f"{_sent_time(message.ts)}{edited}</div>"
+        f'{only_you}<div class="content">{content}</div>{_reactions(message)}</div>'
+    )
+
+
+def view_html(view: dict[str, Any], form: FormState, notice: str | None = None) -> str:
+    """A modal: title, blocks with their inputs, and its Cancel / Submit buttons."""
+    close = _plain(view.get("close")) or "Cancel"
+    submit = (
+        f'<button type="submit" class="modal-submit">{_plain(view["submit"])}</button>'
+        if view.get("submit")
+        else ""
+    )
+    notice_html = f'<div class="modal-notice" role="alert">{html.escape(notice)}</div>' if notice else ""
+    return (
+        f'<header><h2 class="modal-title">{_plain(view.get("title"))}</h2>'
+        f'<button type="button" class="modal-close" aria-label="Close">×</button></header>'
+        f'{notice_html}<div class="modal-blocks">{blocks_html(view.get("blocks", []), form)}</div>'
+        f'<footer><button type="button" class="modal-cancel">{close}</button>{submit}</footer>'
+    )
+
+
+def blocks_html(blocks: list[dict[str, Any]], form: FormState | None = None) -> str:
+    return "".join(_block(block, form or FormState()) for block in blocks)
+
+
+def _block(block: dict[str, Any], form: FormState) -> str:
+    kind = block.get("type", "")
+    block_id = html.escape(str(block.get("block_id", "")))
+    if kind == "header":
+        return f'<div class="block header" data-block-id="{block_id}">{_text(block.get("text"))}</div>'
+    if kind == "divider":
+        return '<hr class="block divider">'
+    if kind == "section":
+        return f'<div class="block section" data-block-id="{block_id}">{_section(block)}</div>'
+    if kind == "context":
+        elements = "".join(_context_element(e) for e in block.get("elements", []))
+        return f'<div class="block context" data-block-id="{block_id}">{elements}</div>'
+    if kind == "actions":
+        elements = "".join(_element(e, block_id) for e in block.get("elements", []))
+        return f'<div class="block actions" data-block-id="{block_id}">{elements}</div>'
+    if kind == "input":
+        return _input(block, form)
+    return _placeholder(f"{kind} block", "block")
+
+
+def _section(block: dict[str, Any]) -> str:
+    parts = []
+    if "text" in block:
+        parts.append(f'<div class="section-text">{_text(block["text"])}</div>')
+    if fields := block.get("fields"):
+        cells = "".join(f'<div class="field">{_text(f)}</div>' for f in fields)
+        parts.append(f'<div class="fields">{cells}</div>')
+    body = f'<div class="section-body">{"".join(parts)}</div>'
+    if accessory := block.get("accessory"):
+        body += f'<div class="accessory">{_element(accessory, str(block.get("block_id", "")))}</div>'
+    return body
+
+
+def _context_element(element: dict[str, Any]) -> str:
+    if element.get("type") in ("mrkdwn", "plain_text"):
+        return f'<span class="context-item">{_text(element)}</span>'
+    if element.get("type") == "image":
+        return _placeholder(f"image: {element.get('alt_text', '')}", "element")
+    return _placeholder(str(element.get("type")), "element")
+
+
+def _element(element: dict[str, Any], block_id: str) -> str:
+    if element.get("type") != "button":
+        return _placeholder(f"{element.get('type')} element", "element")
+    style = element.get("style")
+    classes = "bk-button" + (f" {style}" if style in ("primary", "danger") else "")
+    attributes = {
+        "data-block-id": html.unescape(block_id),
+        "data-action-id": element.get("action_id", ""),
+    }
+    if url := element.get("url"):
+        attributes["data-url"] = url
+    if confirm := element.get("confirm"):
+        attributes["data-confirm"] = json.dumps(
+            {
+                "title": _plain(confirm.get("title")),
+                "text": _text(confirm.get("text")),
+                "confirm": _plain(confirm.get("confirm")) or "Yes",
+                "deny": _plain(confirm.get("deny")) or "Cancel",
+                "style": confirm.get("style", "primary"),
+            }
+        )
+    attrs = "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
+    return f'<button type="button" class="{classes}"{attrs}>{_plain(element.get("text"))}</button>'
+
+
+def _input(block: dict[str, Any], form: FormState) -> str:
+    block_id = str(block.get("block_id", ""))
+    element = block.get("element", {})
+    optional = '<span class="optional">(optional)</span>' if block.get("optional") else ""
+    label = f'<label class="input-label">{_plain(block.get("label"))} {optional}</label>'
+    if element.get("type") == "plain_text_input":
+        control = _text_input(block_id, element, form)
+    else:
+        control = _placeholder(f"{element.get('type')} element", "element")
+    hint = f'<div class="input-hint">{_plain(block["hint"])}</div>' if block.get("hint") else ""
+    error = (
+        f'<div class="input-error" role="alert">{html.escape(form.errors[block_id])}</div>'
+        if block_id in form.errors
+        else ""
+    )
+    invalid = " invalid" if error else ""
+    return (
+        f'<div class="block input{invalid}" data-block-id="{html.escape(block_id)}">'
+        f"{label}{control}{error}{hint}</div>"
+    )
+
+
+def _text_input(block_id: str, element: dict[str, Any], form: FormState) -> str:
+    action_id = str(element.get("action_id", ""))
+    typed = form.values.get(block_id, {}).get(action_id)
+    value = typed if typed is not None else element.get("initial_value", "")
+    attributes = {
+        "class": "bk-input",
+        "data-block-id": block_id,
+        "data-action-id": action_id,
+        "aria-label": action_id,
+    }
+    if placeholder := element.get("placeholder"):
+        attributes["placeholder"] = placeholder.get("text", "")
+    if max_length := element.get("max_length"):
+        attributes["maxlength"] = max_length
+    attrs = "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
+    if element.get("multiline"):
+        return f'<textarea rows="4"{attrs}>{html.escape(value or "")}</textarea>'
+    return f'<input type="text"{attrs} value="{html.escape(value or "", quote=True)}">'
+
+
+def _text(text: Any) -> str:
+    if isinstance(text, str):
+        return mrkdwn_to_html(text, display_name)
+    if not isinstance(text, dict):
+        return ""
+    if text.get("type") == "mrkdwn":
+        return mrkdwn_to_html(text.get("text", ""), display_name)
+    return plain_text_to_html(text.get("text", ""), emoji=text.get("emoji", True))
+
+
+def _plain(text: Any) -> str:
+    return plain_text_to_html(text.get("text", "")) if isinstance(text, dict) else ""
+
+
+def _placeholder(what: str, kind: str) -> str:
+    return (
+        f'<div class="placeholder {kind}" title="The sandbox does not draw this; Slack would.">'
+        f"[{html.escape(what)}: not shown in the sandbox]</div>"
+    )
+
+
+def _sent_time(ts: str) -> str:
+    moment = datetime.fromtimestamp(float(ts), UTC)
+    return f'<time class="sent" datetime="{moment.isoformat()}">{moment:%H:%M}</time>'
+
+
+def _reactions(message: Message) -> str:
+    if not message.reactions:
+        return ""
+    chips = "".join(
+        f'<span class="reaction" title=":{html.escape(name)}: by '
+        f'{html.escape(", ".join(display_name(u) for u in users))}">'
+        f"{emoji(name)} {len(users)}</span>"
+        for name, users in message.reactions.items()
+    )
+    return f'<div class="reactions">{chips}</div>'
