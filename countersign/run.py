@@ -81,7 +81,13 @@ def main() -> None:
     if "TEMPORAL_ADDRESS" in os.environ or settings.temporal_address != "127.0.0.1:7233":
         # A real cluster is configured: the embedded dev server is not needed.
         processes.pop("temporal", None)
+    if not settings.sandbox:
+        # Real Slack credentials are set: real Slack, not the local sandbox.
+        processes.pop("sandbox", None)
     print("Countersign is starting:")
+    if "sandbox" in processes:
+        sandbox_url = settings.slack_api_url.removesuffix("/").removesuffix("/api")
+        print(f"  Slack sandbox   {sandbox_url}  <- open this in a browser")
     if "temporal" in processes:
         print(f"  Temporal UI     {settings.temporal_ui_url}")
     if "web" in processes:
