@@ -1,0 +1,133 @@
+"""A part of the benchmark (worker, bot, fake Slack) in a process of its own.
+
+Each part runs as in production, `python -m <module>` with its settings in the
+environment, so its CPU time and its event loop are its own.
+"""
+
+import asyncio
+import logging
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+
+from aiohttp import ClientError, ClientSession
+
+log = logging.getLogger("bench")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pin_to(cpus: set[int] | None) -> None:
+    """Runs the calling process (and what it starts from now on) on `cpus` only; a no-op
+    where there is no CPU affinity (macOS) or when `cpus` is None."""
+    if cpus and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, cpus)
+
+
+class ChildProcess:
+    """`python -m module`; its stderr is drained all along (a full pipe would stall it),
+    keeping the last lines to explain a crash."""
+
+    def __init__(
+        self, name: str, module: str, env: Mapping[str, str], cwd: Path, cpus: set[int] | None = None
+    ) -> None:
+        self.name = name
+        self._cpus = cpus
+        self._module = module
+        self._env = {**env, "PYTHONPATH": str(REPO_ROOT)}
+        # Not the repo root: a developer's .env there must not leak into the run.
+        self._cwd = cwd
+        self._process: asyncio.subprocess.Process | None = None
+        self._tail: deque[str] = deque(maxlen=30)
+        self._stderr_lines: list[Callable[[str], None]] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self._module,
+            cwd=self._cwd,
+            env=self._env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            preexec_fn=(lambda: pin_to(self._cpus)) if self._cpus else None,
+        )
+        self._reader = asyncio.create_task(self._drain_stderr())
+
+    async def first_stdout_line(self, timeout: float = 30) -> str:
+        assert self._process and self._process.stdout
+        line = await asyncio.wait_for(self._process.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError(self._crash_report("exited at start"))
+        return line.decode().strip()
+
+    async def logged(self, marker: str, timeout: float = 60) -> None:
+        """Returns once a stderr line contains `marker`."""
+        seen = asyncio.Event()
+
+        def watch(line: str) -> None:
+            if marker in line:
+                seen.set()
+
+        self._stderr_lines.append(watch)
+        if any(marker in line for line in self._tail):
+            return
+        await self._until(seen.wait(), timeout, f"logged {marker!r}")
+
+    async def healthy(self, url: str, timeout: float = 60) -> None:
+        """Returns once GET `url` answers 200."""
+
+        async def poll() -> None:
+            async with ClientSession() as session:
+                while True:
+                    try:
+                        async with session.get(url) as response:
+                            if response.status == 200:
+                                return
+                    except ClientError:
+                        pass  # not listening yet
+                    await asyncio.sleep(0.1)
+
+        await self._until(poll(), timeout, f"healthy at {url}")
+
+    async def stop(self) -> None:
+        if self._process is None or self._process.returncode is not None:
+            return
+        self._process.terminate()
+        try:
+            await asyncio.wait_for(self._process.wait(), 30)
+        except TimeoutError:
+            log.warning("%s ignored SIGTERM for 30s; killing it", self.name)
+            self._process.kill()
+            await self._process.wait()
+        if self._reader:
+            await self._reader
+
+    async def _until(self, awaitable: Awaitable[object], timeout: float, what: str) -> None:
+        """Waits for `awaitable`; a crash or the deadline ends the wait with the child's last lines."""
+        assert self._process
+        began = time.monotonic()
+        waiting = asyncio.ensure_future(awaitable)
+        exited = asyncio.ensure_future(self._process.wait())
+        await asyncio.wait({waiting, exited}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for task in (waiting, exited):
+            task.cancel()
+        if not waiting.done() or waiting.cancelled():
+            problem = "exited at start" if exited.done() else f"not {what} after {timeout:.0f}s"
+            raise RuntimeError(self._crash_report(problem))
+        log.info("%s ready in %.1fs (pid %d)", self.name, time.monotonic() - began, self._process.pid)
+
+    async def _drain_stderr(self) -> None:
+        assert self._process and self._process.stderr
+        async for raw in self._process.stderr:
+            line = raw.decode(errors="replace").rstrip()
+            self._tail.append(line)
+            for watcher in self._stderr_lines:
+                watcher(line)
+
+    def _crash_report(self, what: str) -> str:
+        return f"{self.name} {what}; its last lines:\n" + "\n".join(self._tail)
