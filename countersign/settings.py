@@ -55,6 +55,15 @@ class Settings:
     """Signs webhook executors' requests; required when the catalog has a webhook action."""
     webhook_base_url: str | None = None
     """What `${WEBHOOK_BASE_URL}` in the catalog's webhook URLs expands to."""
+    openai_api_style: str = "responses"
+    """"responses" (the Responses API) or "chat_completions" (for servers without it)."""
+    agent_tracing: bool = False
+    """Export openai-agents traces to OpenAI; off unless asked for (it fails noisily offline)."""
+
+    @property
+    def model(self) -> str | None:
+        """The agent's model, or None for approval-only mode (no model configured)."""
+        return self.agent_model if self.openai_api_key or self.openai_base_url else None
 
     @property
     def sandbox(self) -> bool:
@@ -106,6 +115,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         webhook_base_url=read.text(
             "WEBHOOK_BASE_URL", SANDBOX_WEBHOOK_BASE_URL if sandbox else None, check=_http_url
         ),
+        openai_api_style=read.text("OPENAI_API_STYLE", "responses", check=_api_style),
+        agent_tracing=read.flag("OPENAI_AGENTS_TRACING", False),
     )
 
 
@@ -194,6 +205,10 @@ def _http_url(raw: str) -> str | None:
 def _host_port(raw: str) -> str | None:
     host, _, port = raw.rpartition(":")
     return None if host and port.isdigit() else "must be host:port, like 127.0.0.1:7233"
+
+
+def _api_style(raw: str) -> str | None:
+    return None if raw in ("responses", "chat_completions") else "must be responses or chat_completions"
 
 
 def _log_level(raw: str) -> str | None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from agents.models.openai_provider import OpenAIProvider
 from openai import AsyncOpenAI
 from temporalio.client import Client
+from temporalio.common import RetryPolicy
 from temporalio.converter import DataConverter
 from temporalio.openai_agents import (
     ModelActivityParameters,
@@ -36,8 +37,19 @@ def agents_plugin(settings: Settings) -> OpenAIAgentsPlugin:
         max_retries=0,
     )
     return OpenAIAgentsPlugin(
-        model_params=ModelActivityParameters(start_to_close_timeout=timedelta(seconds=120)),
-        model_provider=OpenAIProvider(openai_client=client),
+        model_params=ModelActivityParameters(
+            start_to_close_timeout=timedelta(seconds=120),
+            # 429s and 5xx retry a few times (about 8 s in all); a 401 fails at once. Then
+            # the agent tells the thread what failed instead of waiting on a dead model.
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(milliseconds=500),
+                maximum_interval=timedelta(seconds=8),
+                maximum_attempts=5,
+            ),
+        ),
+        model_provider=OpenAIProvider(
+            openai_client=client, use_responses=settings.openai_api_style == "responses"
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.catalog import CatalogActivities
+    from activities.agent_setup import AgentSetupActivities
     from activities.executors import ActionExecutors
     from workflows.approval import ApprovalWorkflow
     from workflows.catalog import validate_arguments
@@ -63,12 +63,12 @@ class CatalogCheck:
 
     @workflow.run
     async def run(self, request: CatalogCheckInput) -> list[str]:
-        catalog = await workflow.execute_activity_method(
-            CatalogActivities.get_action_catalog,
+        setup = await workflow.execute_activity_method(
+            AgentSetupActivities.get_agent_setup,
             task_queue=request.task_queue,
             start_to_close_timeout=timedelta(seconds=10),
         )
-        spec = catalog.get(request.action)
+        spec = setup.catalog.get(request.action)
         if spec is None:
-            return [f"no action {request.action} in {catalog.names}"]
+            return [f"no action {request.action} in {setup.catalog.names}"]
         return validate_arguments(spec, request.arguments)

@@ -1,14 +1,29 @@
-"""AgentWorkflow: one mention of the bot, handled to the end.
+"""AgentWorkflow: one Slack thread's conversation with the agent, one message at a time.
 
-Approval-only mode (no model configured): the request goes for approval exactly as
-written and the thread gets the outcome. The model-driven agent plugs in at `_handle`,
-asking for approvals through the same `ask_for_approval`.
+Every mention in a thread is signalled here (signal-with-start, ID from team, channel and
+thread), so a follow-up continues the same conversation and a second message waits for
+the first (and its pending approval) instead of racing it. Slack's redeliveries of one
+event are dropped by its ts. With no model configured (approval-only mode), each message
+goes for approval as written and the thread gets the outcome.
 """
 
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from agents import Agent, RunConfig, Runner
+    from agents.exceptions import AgentsException
+    from temporalio.openai_agents import AgentsWorkflowError
+
+    from activities.agent_setup import AgentSetupActivities
     from activities.slack import SlackActivities
+    from workflows.agent_instructions import INSTRUCTIONS, user_message
+    from workflows.agent_setup import AgentSetup
+    from workflows.agent_tools import ApprovalOutcome, Turn, agent_tools
     from workflows.approval import SLACK_CALL
     from workflows.approval_rules import decision_line
     from workflows.ask_for_approval import ask_for_approval
@@ -23,6 +38,12 @@ with workflow.unsafe.imports_passed_through():
 
 # What an approval-only request is called on its card; there is no catalog action.
 APPROVAL_ONLY_ACTION = "request"
+# A thread nobody has written in for a week closes; a later mention starts afresh.
+IDLE_TIMEOUT = timedelta(days=7)
+# The model sees this many earlier turns of the thread (older ones are dropped whole, so a
+# tool call is never separated from its result).
+TURNS_REMEMBERED = 10
+MAX_MODEL_TURNS = 12
 
 _STATUS_EMOJI = {
     ApprovalStatus.APPROVED: ":white_check_mark:",
@@ -31,23 +52,107 @@ _STATUS_EMOJI = {
 }
 
 
+@dataclass
+class Conversation:
+    """A thread's conversation: where it is, what was said, what is waiting.
+
+    The workflow's input, and what it carries into a continue-as-new.
+    """
+
+    team: str
+    channel: str
+    thread_ts: str
+    turns: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Earlier turns as the model saw them (openai-agents input items), oldest first."""
+    seen_event_ts: list[str] = field(default_factory=list)
+    pending: list[AgentRequest] = field(default_factory=list)
+
+
 @workflow.defn
 class AgentWorkflow:
-    """Handles one mention: gets the request decided and answers in its thread."""
+    """Answers each mention in one thread in order: an agent proposes actions, each action
+    waits for approval of its exact arguments, and the answer goes in the thread."""
+
+    @workflow.init
+    def __init__(self, conversation: Conversation) -> None:
+        self._conversation = conversation
+        self._answers: list[AgentAnswer] = []
 
     @workflow.run
-    async def run(self, request: AgentRequest) -> AgentAnswer:
-        answer = await self._handle(request)
-        await workflow.execute_activity_method(
-            SlackActivities.post_thread_reply,
-            ThreadReply(channel=request.channel, thread_ts=request.thread_ts, text=answer.text),
-            **SLACK_CALL,
+    async def run(self, conversation: Conversation) -> list[AgentAnswer]:
+        conversation = self._conversation  # the one the signal handler appends to
+        setup = await workflow.execute_activity_method(
+            AgentSetupActivities.get_agent_setup, start_to_close_timeout=timedelta(seconds=30)
         )
-        return answer
+        while not workflow.info().is_continue_as_new_suggested():
+            try:
+                await workflow.wait_condition(lambda: bool(conversation.pending), timeout=IDLE_TIMEOUT)
+            except TimeoutError:
+                return self._answers
+            request = conversation.pending.pop(0)
+            answer = await self._answer(setup, request)
+            self._answers.append(answer)
+            await workflow.execute_activity_method(
+                SlackActivities.post_thread_reply,
+                ThreadReply(channel=request.channel, thread_ts=request.thread_ts, text=answer.text),
+                **SLACK_CALL,
+            )
+        # A long thread starts a fresh history, carrying what the model remembers and what waits.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(conversation)
 
-    async def _handle(self, request: AgentRequest) -> AgentAnswer:
-        result = await ask_for_approval(approval_only_request(request))
-        return AgentAnswer(text=outcome_text(result), approvals=[result])
+    @workflow.signal
+    def add_message(self, request: AgentRequest) -> None:
+        """A mention in this thread. Slack's redeliveries of the same event are dropped."""
+        if request.event_ts in self._conversation.seen_event_ts:
+            workflow.logger.info("Dropped a redelivered mention %s", request.event_ts)
+            return
+        self._conversation.seen_event_ts.append(request.event_ts)
+        self._conversation.pending.append(request)
+
+    @workflow.query
+    def get_answers(self) -> list[AgentAnswer]:
+        """Every answer this run has posted in the thread, oldest first."""
+        return self._answers
+
+    async def _answer(self, setup: AgentSetup, request: AgentRequest) -> AgentAnswer:
+        if setup.model is None:
+            result = await ask_for_approval(approval_only_request(request))
+            return AgentAnswer(text=outcome_text(result), approvals=[result])
+        return await self._run_agent(setup, request)
+
+    async def _run_agent(self, setup: AgentSetup, request: AgentRequest) -> AgentAnswer:
+        turn = Turn(request)
+        agent = Agent(
+            name="Countersign",
+            instructions=INSTRUCTIONS,
+            tools=agent_tools(setup.catalog.actions, turn),
+            model=setup.model,
+        )
+        remembered = [item for items in self._conversation.turns[-TURNS_REMEMBERED:] for item in items]
+        said = {"role": "user", "content": user_message(request.user, request.text)}
+        try:
+            result = await Runner.run(
+                agent,
+                [*remembered, said],
+                max_turns=MAX_MODEL_TURNS,
+                run_config=RunConfig(tracing_disabled=not setup.tracing),
+            )
+        except (AgentsException, AgentsWorkflowError, ActivityError) as err:
+            workflow.logger.warning("The agent could not finish: %s", _first_line(err))
+            text = f":warning: I could not finish this request: {_first_line(err)}."
+            return _answer_with_outcomes(text, turn.outcomes)
+        self._conversation.turns.append(result.to_input_list()[len(remembered) :])
+        return _answer_with_outcomes(str(result.final_output), turn.outcomes)
+
+
+def _answer_with_outcomes(text: str, outcomes: list[ApprovalOutcome]) -> AgentAnswer:
+    """The agent's answer, then who approved what: the thread's record of the decisions."""
+    lines = [text]
+    for outcome in outcomes:
+        line = f"• `{outcome.action}` (`{outcome.result.fingerprint}`): {outcome_text(outcome.result)}"
+        lines.append(f"{line} — {outcome.executed}" if outcome.executed else line)
+    return AgentAnswer(text="\n".join(lines), approvals=[o.result for o in outcomes])
 
 
 def approval_only_request(request: AgentRequest) -> ApprovalRequest:
@@ -68,3 +173,10 @@ def outcome_text(result: ApprovalResult) -> str:
     if result.status is ApprovalStatus.EXPIRED:
         line += ": nobody decided in time, so nothing was done"
     return f"{_STATUS_EMOJI.get(result.status, '')} {line}".strip()
+
+
+def _first_line(err: BaseException) -> str:
+    # The deepest cause says what actually failed (a 401, a timeout), not the wrapping.
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return (str(err).splitlines() or [type(err).__name__])[0][:300]

@@ -79,6 +79,7 @@ class ApprovalWorkflow:
             fingerprint=self._fingerprint,
             decision=self._decision,
             message_ts=self._message_ts,
+            workflow_id=workflow.info().workflow_id,
         )
 
     @workflow.signal

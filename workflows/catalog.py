@@ -2,7 +2,7 @@
 
 Pure data and a pure check, importable from workflow code: the catalog is loaded from
 YAML by `countersign.catalog_file` at worker start and handed to workflows by the
-`get_action_catalog` activity, so a running workflow keeps the catalog it started with.
+`get_agent_setup` activity, so a running workflow keeps the catalog it started with.
 """
 
 from dataclasses import dataclass, field

@@ -92,6 +92,8 @@ class ApprovalResult:
     fingerprint: str
     decision: Decision | None = None
     message_ts: str | None = None
+    workflow_id: str = ""
+    """The approval's own workflow ID: what an executor asks Temporal about."""
 
     @property
     def approved(self) -> bool:

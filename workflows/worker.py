@@ -12,7 +12,7 @@ from datetime import timedelta
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.catalog import CatalogActivities
+from activities.agent_setup import AgentSetupActivities
 from activities.executors import ActionExecutors
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
@@ -21,6 +21,7 @@ from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.temporal_client import agents_plugin, connect
 from workflows.agent import AgentWorkflow
+from workflows.agent_setup import AgentSetup
 from workflows.approval import ApprovalWorkflow
 from workflows.catalog import ActionCatalog
 
@@ -47,7 +48,7 @@ def build_worker(
             slack.update_approval_message,
             slack.post_ephemeral,
             slack.post_thread_reply,
-            CatalogActivities(catalog).get_action_catalog,
+            AgentSetupActivities(AgentSetup(catalog, settings.model, settings.agent_tracing)).get_agent_setup,
             executors.execute_action,
         ],
         plugins=[agents_plugin(settings)],

@@ -28,7 +28,8 @@ def ephemerals_to(slack: FakeSlackWebApi, user: str) -> list[str]:
 
 
 def thread_replies(slack: FakeSlackWebApi) -> list[SlackCall]:
-    return [c for c in slack.calls_to("chat.postMessage") if not buttons(c)]
+    """Messages in a thread that are not cards: the agent's answers."""
+    return [c for c in slack.calls_to("chat.postMessage") if c.args.get("thread_ts") and not buttons(c)]
 
 
 def click(

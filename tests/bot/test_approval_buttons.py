@@ -9,12 +9,12 @@ from temporalio.client import Client
 
 from bot.decisions import submit_decision
 from bot.errors import SORRY
+from tests.agents import send_message, wait_for_answers
 from tests.approvals import APPROVER, BYSTANDER, OTHER_APPROVER, REQUESTER, start_approval
 from tests.bot.cards import buttons, click, ephemerals_to, shown
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
-from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
 from workflows.models import AgentRequest, ApprovalStatus, DecisionSubmission
 
@@ -138,13 +138,13 @@ async def test_a_decision_signalled_after_the_approval_completed_is_already_deci
 async def test_a_failing_listener_is_logged_with_its_workflow_id_and_the_user_told(
     bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker, caplog
 ):
-    agent = await client.start_workflow(
-        AgentWorkflow.run,
+    agent = await send_message(
+        client,
+        settings.temporal_task_queue,
         AgentRequest(
             team="T0", channel="C0FINANCE", user=REQUESTER, text="pay", event_ts="1.2", thread_ts="1.2"
         ),
-        id=f"agent-{uuid.uuid4()}",
-        task_queue=settings.temporal_task_queue,
+        f"agent-{uuid.uuid4()}",
     )
     card = await slack.wait_for_call("chat.postMessage")
     # A button naming a workflow that is not an approval: asking for its status fails.
@@ -161,4 +161,5 @@ async def test_a_failing_listener_is_logged_with_its_workflow_id_and_the_user_to
     assert record.workflow_id == agent.id and record.exc_info
     # The process still serves: the real card still works.
     await bot.interaction(click(card, APPROVER, approve=True))
-    assert (await agent.result()).approvals[0].status is ApprovalStatus.APPROVED
+    (answer,) = await wait_for_answers(agent, slack)
+    assert answer.approvals[0].status is ApprovalStatus.APPROVED

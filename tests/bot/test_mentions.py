@@ -7,6 +7,7 @@ import pytest
 from temporalio.client import Client
 
 from bot.blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
+from tests.agents import wait_for_answers
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, shown, thread_replies
 from tests.fakes.slack_payloads import TEAM, mention_event, view_submission
 from tests.fakes.slack_requests import SlackRequests
@@ -79,7 +80,7 @@ async def test_four_deliveries_of_one_mention_make_one_workflow_and_one_card(
 
     await bot.interaction(click(card, APPROVER, approve=True))
     agent = client.get_workflow_handle_for(AgentWorkflow.run, f"agent-{TEAM}-{CHANNEL}-{mention_ts}")
-    answer = await agent.result()
+    (answer,) = await wait_for_answers(agent, slack)
     assert answer.approvals[0].status is ApprovalStatus.APPROVED
 
     # Retry 3 comes five minutes on, when the request may be done: still no second run.

@@ -7,12 +7,11 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.common import WorkflowIDConflictPolicy
 
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
-from workflows.agent import AgentWorkflow
+from workflows.agent import AgentWorkflow, Conversation
 from workflows.models import AgentRequest
 
 log = logging.getLogger("countersign.bot")
@@ -35,22 +34,19 @@ async def handle_app_mention(
     workflow_id = agent_workflow_id(request)
     context[WORKFLOW_ID_KEY] = workflow_id
     services = services_of(context)
-    try:
-        await services.temporal.start_workflow(
-            AgentWorkflow.run,
-            request,
-            id=workflow_id,
-            task_queue=services.task_queue,
-            # Slack redelivers an event it thinks we missed (X-Slack-Retry-Num 1-3), even
-            # while we are handling it: same event, same ID, so the running workflow is
-            # reused and a finished one is never started again.
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
-        log.info("A redelivered mention found its workflow done", extra={"workflow_id": workflow_id})
-    else:
-        log.info("Mention handed to its agent workflow", extra={"workflow_id": workflow_id})
+    # Signal-with-start: the thread's conversation workflow gets the message, starting if
+    # it is not running. Slack's redeliveries (X-Slack-Retry-Num 1-3) carry the same event
+    # ts, which the workflow drops, so one mention is one request and one card.
+    await services.temporal.start_workflow(
+        AgentWorkflow.run,
+        Conversation(team=request.team, channel=request.channel, thread_ts=request.thread_ts),
+        id=workflow_id,
+        task_queue=services.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        start_signal="add_message",
+        start_signal_args=[request],
+    )
+    log.info("Mention handed to its thread's agent workflow", extra={"workflow_id": workflow_id})
     # On every delivery: Slack keeps one reaction per person and emoji (already_reacted),
     # and a delivery whose reaction failed is made good by the next.
     await _show_received(client, request)
@@ -70,7 +66,8 @@ def agent_request(body: dict[str, Any], bot_user_id: str | None) -> AgentRequest
 
 
 def agent_workflow_id(request: AgentRequest) -> str:
-    return f"agent-{request.team}-{request.channel}-{request.event_ts}"
+    """One workflow per thread: a follow-up in the thread continues its conversation."""
+    return f"agent-{request.team}-{request.channel}-{request.thread_ts}"
 
 
 def _without_mention(text: str, bot_user_id: str | None) -> str:

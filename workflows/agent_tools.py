@@ -1,0 +1,165 @@
+"""The agent's tools: one per catalog action, and the seed's `wait_for_confirmation`.
+
+Workflow code. A tool call never runs anything by itself: it validates the arguments,
+asks for approval of exactly those arguments (a child ApprovalWorkflow and its card), and
+only an approved decision runs the executor activity, with those same arguments. That is
+the gate, and it is code: no text from the model or the request can open it.
+"""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ChildWorkflowError
+
+with workflow.unsafe.imports_passed_through():
+    from agents import FunctionTool, RunContextWrapper
+
+    from activities.executors import ActionExecutors
+    from workflows.approval_rules import decision_line
+    from workflows.ask_for_approval import ask_for_approval
+    from workflows.catalog import ActionSpec, validate_arguments
+    from workflows.execution import EXECUTION_CALL, approval_request_for, execution_request_for
+    from workflows.models import AgentRequest, ApprovalRequest, ApprovalResult
+
+# What an approval asked for through `wait_for_confirmation` is called on its card.
+CONFIRMATION_ACTION = "confirmation"
+
+
+@dataclass
+class ApprovalOutcome:
+    """One approval asked for during a turn, for the thread's "who approved what"."""
+
+    action: str
+    result: ApprovalResult
+    executed: str = ""
+    """What the executor did (its summary), or why it could not run."""
+
+
+@dataclass
+class Turn:
+    """The request being answered, and what was approved or rejected while answering it."""
+
+    request: AgentRequest
+    outcomes: list[ApprovalOutcome] = field(default_factory=list)
+
+
+def agent_tools(actions: list[ActionSpec], turn: Turn) -> list[FunctionTool]:
+    return [*(_action_tool(spec, turn) for spec in actions), _wait_for_confirmation_tool(turn)]
+
+
+def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
+    async def invoke(_: RunContextWrapper[Any], raw_arguments: str) -> str:
+        try:
+            arguments = json.loads(raw_arguments or "{}")
+        except json.JSONDecodeError as err:
+            return f"Error: the arguments are not valid JSON ({err.msg}). Nothing was sent for approval."
+        if problems := validate_arguments(spec, arguments):
+            # Back to the model, never to an approver: a card only ever shows valid arguments.
+            return "Error: invalid arguments, nothing was sent for approval: " + "; ".join(problems)
+        request = approval_request_for(
+            spec,
+            arguments,
+            summary=turn.request.text,
+            requester=turn.request.user,
+            channel=turn.request.channel,
+            thread_ts=turn.request.thread_ts,
+        )
+        result = await _ask(request)
+        if result is None:
+            return "Error: the approval could not be posted in Slack. Nothing was done."
+        outcome = ApprovalOutcome(spec.name, result)
+        turn.outcomes.append(outcome)
+        if not result.approved:
+            return (
+                f"{_plain(result)}. The action was NOT run. Do not ask again unless the requester changes it."
+            )
+        try:
+            done = await workflow.execute_activity_method(
+                ActionExecutors.execute_action,
+                execution_request_for(
+                    spec,
+                    arguments,
+                    approval_workflow_id=result.workflow_id,
+                    approval=result,
+                    requester=turn.request.user,
+                ),
+                **EXECUTION_CALL,
+            )
+        except ActivityError as err:
+            outcome.executed = f"approved, but it failed to run: {_cause(err)}"
+            workflow.logger.warning("Approved action failed to run", extra={"action": spec.name})
+            return f"{_plain(result)}, but running it failed: {_cause(err)}. It may not have happened."
+        outcome.executed = done.summary
+        return f"{_plain(result)} and done: {done.summary}"
+
+    return FunctionTool(
+        name=spec.name,
+        description=spec.description
+        + " Calling this asks a person to approve these exact arguments; it runs only if approved.",
+        params_json_schema=spec.parameters,
+        on_invoke_tool=invoke,
+        # Catalog schemas are the operator's; OpenAI's strict mode would demand rewriting them.
+        strict_json_schema=False,
+    )
+
+
+def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
+    async def invoke(_: RunContextWrapper[Any], raw_arguments: str) -> str:
+        try:
+            action = str(json.loads(raw_arguments or "{}")["action"]).strip()
+        except (json.JSONDecodeError, KeyError, TypeError):
+            return 'Error: call it with {"action": "<what needs confirming>"}.'
+        if not action:
+            return "Error: say what needs confirming."
+        result = await _ask(
+            ApprovalRequest(
+                action=CONFIRMATION_ACTION,
+                summary=action,
+                parameters={"action": action},
+                requester=turn.request.user,
+                channel=turn.request.channel,
+                thread_ts=turn.request.thread_ts,
+            )
+        )
+        if result is None:
+            return "Error: the confirmation could not be posted in Slack."
+        turn.outcomes.append(ApprovalOutcome(CONFIRMATION_ACTION, result))
+        # The seed's answer, word for word first, then who decided and why.
+        return f"{'Approved' if result.approved else 'Rejected'}: {_plain(result)}"
+
+    return FunctionTool(
+        name="wait_for_confirmation",
+        description=(
+            "Ask a person to confirm a free-form action that no other tool covers, and wait for "
+            "their decision. Returns 'Approved' or 'Rejected' with who decided and why. It runs "
+            "nothing itself: only use it to confirm something you will then tell the requester."
+        ),
+        params_json_schema={
+            "type": "object",
+            "properties": {"action": {"type": "string", "description": "What needs confirming."}},
+            "required": ["action"],
+            "additionalProperties": False,
+        },
+        on_invoke_tool=invoke,
+    )
+
+
+async def _ask(request: ApprovalRequest) -> ApprovalResult | None:
+    try:
+        return await ask_for_approval(request)
+    except ChildWorkflowError as err:
+        workflow.logger.warning("Approval failed: %s", _cause(err))
+        return None
+
+
+def _plain(result: ApprovalResult) -> str:
+    # "Approved by <@U123> at …": the model may repeat it, and Slack shows the name.
+    return decision_line(result.status, result.decision)
+
+
+def _cause(err: BaseException) -> str:
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return str(err).splitlines()[0][:300]
