@@ -9,6 +9,7 @@ import logging
 import signal
 from datetime import timedelta
 
+from agents import set_tracing_disabled
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -36,6 +37,8 @@ def build_worker(
     The action catalog is read from ACTION_CATALOG unless given; a bad one raises CatalogError.
     """
     catalog = catalog or load_action_catalog(settings)
+    # openai-agents exports traces to OpenAI whenever a key is set; off unless asked for.
+    set_tracing_disabled(not settings.agent_tracing)
     slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
     slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace)
     executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret)
