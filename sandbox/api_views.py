@@ -52,6 +52,8 @@ async def update_view(sandbox: Sandbox, args: Args) -> dict[str, Any]:
         # Someone (the person, or another call) changed the view since that hash.
         raise ApiError("hash_conflict")
     old = shown.view
+    # An update that names no external_id keeps the one the view was opened with.
+    view = {**view, "external_id": view.get("external_id") or old["external_id"]}
     shown.view = slack_view(
         view, view_id=old["id"], root_view_id=old["root_view_id"], previous=old["previous_view_id"]
     )

@@ -1,7 +1,9 @@
 """What Slack adds to blocks it accepts, so the sandbox stores and echoes the same.
 
 Slack gives every block a `block_id` and every interactive element an `action_id`
-when the app left them out; clicks and modal state are keyed by them.
+when the app left them out (clicks and modal state are keyed by them), and spells out
+defaults: `emoji: true` on plain_text, `verbatim: false` on mrkdwn, `optional: false`
+and `dispatch_action: false` on inputs.
 """
 
 import copy
@@ -12,8 +14,12 @@ from sandbox import ids
 
 def with_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     blocks = copy.deepcopy(blocks)
+    _spell_out_text_defaults(blocks)
     for block in blocks:
         block.setdefault("block_id", ids.block_id())
+        if block.get("type") == "input":
+            block.setdefault("optional", False)
+            block.setdefault("dispatch_action", False)
         for element in _interactive_elements(block):
             element.setdefault("action_id", ids.block_id())
     return blocks
@@ -39,3 +45,16 @@ def _interactive_elements(block: dict[str, Any]) -> list[dict[str, Any]]:
     if kind == "input" and isinstance(block.get("element"), dict):
         return [block["element"]]
     return []
+
+
+def _spell_out_text_defaults(part: Any) -> None:
+    if isinstance(part, list):
+        for item in part:
+            _spell_out_text_defaults(item)
+    elif isinstance(part, dict):
+        if part.get("type") == "plain_text" and isinstance(part.get("text"), str):
+            part.setdefault("emoji", True)
+        elif part.get("type") == "mrkdwn" and isinstance(part.get("text"), str):
+            part.setdefault("verbatim", False)
+        for value in part.values():
+            _spell_out_text_defaults(value)
