@@ -16,7 +16,7 @@ from sandbox.settings import SandboxSettings, load_sandbox_settings
 log = logging.getLogger("countersign.sandbox")
 
 
-async def serve(settings: SandboxSettings, stop: asyncio.Event | None = None) -> None:
+async def serve(settings: SandboxSettings) -> None:
     runner = web.AppRunner(build_sandbox_app(settings), access_log=None)
     await runner.setup()
     try:
@@ -31,7 +31,7 @@ async def serve(settings: SandboxSettings, stop: asyncio.Event | None = None) ->
         "Sandbox ready",
         extra={"url": settings.public_url, "web_api": settings.api_url, "request_url": settings.request_url},
     )
-    stop = stop or asyncio.Event()
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)

@@ -6,7 +6,7 @@ from sandbox.block_validation import view_problems
 from sandbox.context import Sandbox
 from sandbox.views import slack_view, typed_values
 from sandbox.web_api import ApiError, Args, Method
-from sandbox.workspace import OpenView, TriggerProblem
+from sandbox.workspace import OpenView, Trigger, TriggerProblem
 
 # Slack lets a modal stack hold three views.
 MAX_STACKED_VIEWS = 3
@@ -76,7 +76,7 @@ def _valid_view(args: Args) -> dict[str, Any]:
     return view
 
 
-def _exchange(sandbox: Sandbox, args: Args):
+def _exchange(sandbox: Sandbox, args: Args) -> Trigger:
     trigger_id = args.text("trigger_id")
     if trigger_id is None:
         raise ApiError(

@@ -6,6 +6,7 @@ happens. Ephemeral messages and modals go only to their person's tabs.
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +80,7 @@ class LivePage:
         for socket in list(self._sockets):
             await socket.close()
 
-    def _push(self, event: dict[str, Any], wanted: Any) -> None:
+    def _push(self, event: dict[str, Any], wanted: Callable[[_Tab], bool]) -> None:
         for tab in self._tabs:
             if wanted(tab):
                 tab.updates.put_nowait(event)

@@ -1,5 +1,8 @@
 """Where the sandbox listens comes from SLACK_API_URL; its messages outlive a restart."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,15 @@ async def test_the_page_refuses_someone_who_is_not_in_the_workspace():
     async with serve_sandbox("http://127.0.0.1:9/slack/events") as sandbox, ClientSession() as http:
         answer = await Person(sandbox, "U0STRANGER", http).types("hello")
         assert answer == {"ok": False, "error": "user must be one of the sandbox's people"}
+
+
+def test_python_m_sandbox_refuses_to_stand_in_for_real_slack():
+    environ = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-real-workspace", "SLACK_SIGNING_SECRET": "s"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "sandbox"], env=environ, capture_output=True, text=True, timeout=30, cwd="/"
+    )
+    assert ran.returncode == 2
+    (line,) = ran.stderr.strip().splitlines()
+    assert line.startswith(
+        "countersign sandbox: SLACK_BOT_TOKEN is set: the sandbox stands in for Slack only"
+    )

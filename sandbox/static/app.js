@@ -93,6 +93,7 @@ function upsert(message) {
   if (!row) {
     row = document.createElement("article");
     row.id = `m-${message.ts}`;
+    row.className = "message";
     row.dataset.ts = message.ts;
     const main = document.createElement("div");
     main.className = "message-main";
@@ -106,7 +107,6 @@ function upsert(message) {
     const parent = isReply && document.querySelector(`[data-thread-of="${message.thread_ts}"]`);
     insertInOrder(parent || $("#messages"), row);
   }
-  row.className = "message";
   row.classList.toggle("reply", isReply);
   row.classList.toggle("ephemeral", message.ephemeral);
   row.classList.toggle("from-bot", message.from_bot);
@@ -174,7 +174,8 @@ async function press(button) {
 
 function confirmed(confirm) {
   const dialog = $("#confirm");
-  $("#confirm-title").textContent = confirm.title.replace(/<[^>]*>/g, "");
+  // Every part was rendered and escaped by the sandbox, like the messages themselves.
+  $("#confirm-title").innerHTML = confirm.title;
   $("#confirm-text").innerHTML = confirm.text;
   const ok = $("#confirm-ok");
   const deny = $("#confirm-deny");
