@@ -26,7 +26,8 @@ class Stack:
 
 
 @asynccontextmanager
-async def full_stack(client: Client, task_queue: str) -> AsyncIterator[Stack]:
+async def full_stack(client: Client, task_queue: str, **more_settings: str) -> AsyncIterator[Stack]:
+    """`more_settings` are extra environment settings, e.g. OPENAI_BASE_URL for a fake model."""
     sandbox_socket, bot_socket = loopback_socket(), loopback_socket()
     settings = load_settings(
         {
@@ -35,6 +36,7 @@ async def full_stack(client: Client, task_queue: str) -> AsyncIterator[Stack]:
             "PORT": str(port_of(bot_socket)),
             "TEMPORAL_ADDRESS": client.service_client.config.target_host,
             "TEMPORAL_TASK_QUEUE": task_queue,
+            **more_settings,
         },
         env_file="/nonexistent/.env",
     )
