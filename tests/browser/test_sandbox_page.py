@@ -147,3 +147,19 @@ async def test_an_ephemeral_message_is_seen_only_by_its_person_and_others_update
     await expect(ada.page.get_by_text("Only you can see this")).to_have_count(0)
     await ada.act_as(ADA)
     await expect(ada.ephemeral("Only you can see this")).to_be_visible()
+
+
+async def test_a_reply_in_a_thread_is_shown_under_its_message(sandbox, open_page: OpenPage):
+    grace = await open_page(sandbox.url, GRACE)
+    await grace.say("Lunch at noon?")
+    asked = grace.message("Lunch at noon?")
+    await asked.hover()
+    await asked.get_by_role("button", name="Reply in thread").click()
+    await expect(grace.page.locator("#thread-target")).to_be_visible()
+    await grace.say("Count me in")
+
+    thread = grace.page.locator(".message", has=asked).locator(".thread")
+    await expect(thread.locator(".message-main")).to_have_text(re.compile("Count me in"))
+    (reply,) = [m for m in sandbox.state.workspace.messages.values() if m.text == "Count me in"]
+    (question,) = [m for m in sandbox.state.workspace.messages.values() if m.text == "Lunch at noon?"]
+    assert reply.thread_ts == question.ts
