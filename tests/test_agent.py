@@ -7,7 +7,8 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.exceptions import CancelledError
 
 from countersign.settings import Settings
 from tests.agents import send_message, wait_for_answers
@@ -321,3 +322,20 @@ async def test_a_redelivered_mention_is_answered_once(
 
     assert (first.text, second.text) == ("Hello.", "Bye.")
     assert [r.user_messages[-1].splitlines()[-1] for r in model.requests] == ["hi", "bye"]
+
+
+async def test_an_ended_conversation_withdraws_its_pending_approval(
+    thread: Thread, model: FakeOpenAI, slack: FakeSlackWebApi, webhooks: FakeWebhookReceiver, worker
+):
+    model.then(tool_call("wire_transfer", WIRE))
+
+    await thread.say("wire $5,000 to ACME Corp for invoice 4411")
+    approval = await thread.card()
+    await thread.agent.terminate("operator ended the conversation")
+
+    update = await slack.wait_for_call("chat.update", timeout=60)
+    assert "Cancelled before anyone decided" in str(update.args["blocks"])
+    with pytest.raises(WorkflowFailureError) as ended:
+        await approval.result()
+    assert isinstance(ended.value.cause, CancelledError)
+    assert webhooks.attempts == []

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from temporalio.client import Client, WorkflowFailureError
+from temporalio.exceptions import CancelledError
 
 from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from countersign.settings import Settings
@@ -21,6 +22,7 @@ from tests.approvals import (
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from workflows import search_attributes as sa
 from workflows.approval import ApprovalWorkflow
+from workflows.approval_rules import refusal_for
 from workflows.models import ApprovalStatus, DecisionSubmission
 from workflows.worker import build_worker
 
@@ -315,3 +317,20 @@ async def _listed(client: Client, query: str, timeout: float = 10) -> list[str]:
         if ids or time.monotonic() > deadline:
             return ids
         await asyncio.sleep(0.1)
+
+
+async def test_a_cancelled_approval_says_so_on_its_card_and_refuses_clicks(
+    client: Client, settings: Settings, slack: FakeSlackWebApi, worker
+):
+    handle = await start_approval(client, settings.temporal_task_queue)
+    await slack.wait_for_call("chat.postMessage")
+
+    await handle.cancel()
+
+    update = await slack.wait_for_call("chat.update")
+    assert buttons(update) == [] and "Cancelled before anyone decided" in shown(update)
+    with pytest.raises(WorkflowFailureError) as ended:
+        await handle.result()
+    assert isinstance(ended.value.cause, CancelledError)
+    state = await handle.query(ApprovalWorkflow.get_status)
+    assert refusal_for(state, APPROVER) == "This approval was cancelled; nothing will run."

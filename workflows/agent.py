@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.agent_setup import AgentSetup
     from workflows.agent_tools import ApprovalOutcome, Turn, agent_tools
     from workflows.approval import SLACK_CALL
-    from workflows.approval_rules import decision_line
+    from workflows.approval_rules import STATUS_EMOJI, decision_line
     from workflows.ask_for_approval import ask_for_approval
     from workflows.models import (
         AgentAnswer,
@@ -44,12 +44,6 @@ IDLE_TIMEOUT = timedelta(days=7)
 # tool call is never separated from its result).
 TURNS_REMEMBERED = 10
 MAX_MODEL_TURNS = 12
-
-_STATUS_EMOJI = {
-    ApprovalStatus.APPROVED: ":white_check_mark:",
-    ApprovalStatus.REJECTED: ":x:",
-    ApprovalStatus.EXPIRED: ":hourglass:",
-}
 
 
 @dataclass
@@ -172,7 +166,7 @@ def outcome_text(result: ApprovalResult) -> str:
     line = decision_line(result.status, result.decision)
     if result.status is ApprovalStatus.EXPIRED:
         line += ": nobody decided in time, so nothing was done"
-    return f"{_STATUS_EMOJI.get(result.status, '')} {line}".strip()
+    return f"{STATUS_EMOJI.get(result.status, '')} {line}".strip()
 
 
 def _first_line(err: BaseException) -> str:

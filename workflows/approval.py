@@ -4,6 +4,7 @@ It posts the card once, keeps its ts, then waits (for minutes or weeks, costing
 nothing) for a decision or its timeout, updates the card and returns the outcome.
 """
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -53,17 +54,28 @@ class ApprovalWorkflow:
         self._upsert_search_attributes()
         # What `/approvals` shows of each item comes with the listing: no query per item.
         workflow.upsert_memo({approval_memo.SUMMARY: request.summary[: approval_memo.SUMMARY_MAX]})
-        self._message_ts = await workflow.execute_activity_method(
-            SlackActivities.post_approval_request, self._card(), **SLACK_CALL
+        # Shielded: a cancel that lands while the card is being posted must still learn
+        # the card's ts, so the card can be marked cancelled rather than left with buttons.
+        posting = asyncio.ensure_future(
+            workflow.execute_activity_method(
+                SlackActivities.post_approval_request, self._card(), **SLACK_CALL
+            )
         )
-        workflow.upsert_memo({approval_memo.MESSAGE_TS: self._message_ts})
-        # Measured from the start, so a slow post does not extend the deadline.
-        remaining = max(self._expires_at - workflow.now(), timedelta(0))
         try:
+            self._message_ts = await asyncio.shield(posting)
+            workflow.upsert_memo({approval_memo.MESSAGE_TS: self._message_ts})
+            # Measured from the start, so a slow post does not extend the deadline.
+            remaining = max(self._expires_at - workflow.now(), timedelta(0))
             await workflow.wait_condition(lambda: self._decision is not None, timeout=remaining)
         except TimeoutError:
             self._status = ApprovalStatus.EXPIRED
             workflow.logger.info("Approval expired")
+        except asyncio.CancelledError:
+            # Withdrawn (its conversation ended, or an operator cancelled it): the card must
+            # not keep buttons that can no longer do anything.
+            self._status = ApprovalStatus.CANCELLED
+            workflow.logger.info("Approval cancelled")
+            self._message_ts = self._message_ts or await posting
         workflow.upsert_search_attributes([sa.APPROVAL_STATUS.value_set(self._status.value)])
         try:
             await workflow.execute_activity_method(
@@ -74,6 +86,8 @@ class ApprovalWorkflow:
             workflow.logger.exception("Could not update the approval card")
         # Refusals still being told to latecomers finish before the workflow closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._status is ApprovalStatus.CANCELLED:
+            raise asyncio.CancelledError("approval cancelled")
         return ApprovalResult(
             status=self._status,
             fingerprint=self._fingerprint,

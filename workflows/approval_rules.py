@@ -7,9 +7,18 @@ once, before it signals. Pure code: safe inside the workflow sandbox.
 from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, Decision
 from workflows.slack_format import escape, mention, slack_date
 
+STATUS_EMOJI = {
+    ApprovalStatus.APPROVED: ":white_check_mark:",
+    ApprovalStatus.REJECTED: ":x:",
+    ApprovalStatus.EXPIRED: ":hourglass:",
+    ApprovalStatus.CANCELLED: ":no_entry_sign:",
+}
+
 
 def decision_line(status: ApprovalStatus, decision: Decision | None) -> str:
-    """'Approved by @x at …', 'Rejected by @x at …: reason', 'Expired'."""
+    """'Approved by @x at …', 'Rejected by @x at …: reason', 'Expired', 'Cancelled'."""
+    if status is ApprovalStatus.CANCELLED:
+        return "Cancelled before anyone decided; nothing will run"
     if status is ApprovalStatus.EXPIRED or decision is None:
         return "Expired"
     verb = "Approved" if decision.approved else "Rejected"
@@ -32,6 +41,8 @@ def refusal_for(state: ApprovalState, user: str) -> str | None:
     """Why `user` may not decide this approval now, or None when they may."""
     if state.status is ApprovalStatus.EXPIRED:
         return f"This approval expired at {slack_date(state.expires_at)}."
+    if state.status is ApprovalStatus.CANCELLED:
+        return "This approval was cancelled; nothing will run."
     if state.status is not ApprovalStatus.PENDING:
         line = decision_line(state.status, state.decision)
         return f"Already {line[0].lower()}{line[1:]}."

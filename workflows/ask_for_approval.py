@@ -5,6 +5,7 @@ for every action with side effects, so each approval gets its own card and its o
 """
 
 from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows.approval import ApprovalWorkflow
@@ -16,5 +17,10 @@ async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:
     # A fresh ID per call: two approvals from one agent run must never collide, and a
     # replay draws the same uuid4 so the child is not started twice.
     return await workflow.execute_child_workflow(
-        ApprovalWorkflow.run, request, id=f"approval-{workflow.uuid4()}"
+        ApprovalWorkflow.run,
+        request,
+        id=f"approval-{workflow.uuid4()}",
+        # If the conversation ends (terminated, cancelled), its approval is withdrawn and its
+        # card says so, rather than keeping buttons nobody's answer can reach.
+        parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
     )

@@ -19,6 +19,8 @@ class ApprovalStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    """Withdrawn before anyone decided: its conversation ended, or an operator cancelled it."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from bot.blocks.limits import (
     SECTION_TEXT_MAX,
     cut,
 )
-from workflows.approval_rules import decision_line, who_may_decide
+from workflows.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
 from workflows.models import ApprovalCard, ApprovalStatus
 from workflows.slack_format import escape, mention, slack_date
 
@@ -66,7 +66,7 @@ def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) ->
         blocks.append(_decision_buttons(card.workflow_id, request.summary))
     else:
         blocks.append(
-            _mrkdwn_section(f"{_status_emoji(card.status)} {decision_line(card.status, card.decision)}")
+            _mrkdwn_section(f"{STATUS_EMOJI[card.status]} {decision_line(card.status, card.decision)}")
         )
     return {"text": cut(_fallback_text(card), SECTION_TEXT_MAX), "blocks": blocks}
 
@@ -76,14 +76,6 @@ def _fallback_text(card: ApprovalCard) -> str:
     if card.status is ApprovalStatus.PENDING:
         return f"Approval needed: {card.request.summary}"
     return f"{card.request.summary}: {decision_line(card.status, card.decision)}"
-
-
-def _status_emoji(status: ApprovalStatus) -> str:
-    return {
-        ApprovalStatus.APPROVED: ":white_check_mark:",
-        ApprovalStatus.REJECTED: ":x:",
-        ApprovalStatus.EXPIRED: ":hourglass:",
-    }[status]
 
 
 def _mrkdwn_section(text: str) -> dict[str, Any]:
