@@ -27,7 +27,7 @@ def test_the_card_shows_what_an_approver_needs_to_decide():
 
     assert built["blocks"][0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "Approval needed: wire_transfer"},
+        "text": {"type": "plain_text", "text": "Approval needed: Wire transfer"},
     }
     for shown in (
         "Wire $5,000 to ACME",

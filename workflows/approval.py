@@ -78,7 +78,9 @@ class ApprovalWorkflow:
             self._message_ts = self._message_ts or await posting
         workflow.upsert_search_attributes([sa.APPROVAL_STATUS.value_set(self._status.value)])
         try:
-            await workflow.execute_activity_method(
+            # Local: the card's update runs inside the workflow task that records the
+            # decision, not as a task of its own (half the server round trips per click).
+            await workflow.execute_local_activity_method(
                 SlackActivities.update_approval_message, self._card(), **SLACK_CALL
             )
         except ActivityError:
@@ -124,7 +126,7 @@ class ApprovalWorkflow:
             return
         workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
         try:
-            await workflow.execute_activity_method(
+            await workflow.execute_local_activity_method(
                 SlackActivities.post_ephemeral,
                 EphemeralNotice(
                     channel=self._request.channel,

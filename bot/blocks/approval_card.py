@@ -32,6 +32,12 @@ def workflow_url(temporal_ui_url: str, namespace: str, workflow_id: str) -> str:
     return f"{base}/namespaces/{quote(namespace, safe='')}/workflows/{quote(workflow_id, safe='')}"
 
 
+def action_title(action: str) -> str:
+    """`wire_transfer` as people write it: "Wire transfer"."""
+    words = action.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) -> dict[str, Any]:
     """The `chat.postMessage` / `chat.update` arguments (text and blocks) for a card."""
     request = card.request
@@ -40,11 +46,12 @@ def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) ->
             "type": "header",
             "text": {
                 "type": "plain_text",
-                "text": cut(f"Approval needed: {request.action}", HEADER_TEXT_MAX),
+                "text": cut(f"Approval needed: {action_title(request.action)}", HEADER_TEXT_MAX),
             },
         },
         _mrkdwn_section(escape(request.summary)),
-        *_parameter_sections(request.parameters),
+        # A parameter that only repeats the summary (approval-only mode's request) is not shown twice.
+        *_parameter_sections({k: v for k, v in request.parameters.items() if v != request.summary}),
         {
             "type": "section",
             "fields": [
