@@ -24,7 +24,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from bench.approvals_list_timing import ListTimings, time_approvals_list
-from bench.child_process import ChildProcess, pin_to
+from bench.child_process import ChildProcess
 from bench.pending_approvals import start_click_targets, start_idle_pending, wait_until_visible
 from bench.signed_load import APPROVER, CHANNEL, SIGNING_SECRET, click_requests, mention_requests, send_all
 from bench.slack_server import FakeSlackProcess
@@ -44,6 +44,8 @@ class AckTimings:
     ours: list[float]
     bare: list[float]
     """Milliseconds from sending a request to its HTTP answer, one per request."""
+    done: int = 0
+    """Our requests that did what they are for: a card posted, an approval decided."""
 
 
 def free_port() -> str:
@@ -85,28 +87,30 @@ async def measure_acks(
         await send_all(
             session, url, click_requests([f"approval-warm-up-{i}" for i in range(concurrency)]), concurrency
         )
-    await slack.wait_for("chat.postMessage", cards + concurrency * 2)
+    await slack.wait_for(cards + concurrency * 2, "chat.postMessage")
 
     timings: dict[str, AckTimings] = {}
     log.info("Mentions: %d per bot, %d at a time", requests, concurrency)
     bare = await send_all(session, urls["bare"], mention_requests(0, requests), concurrency)
-    cards = await slack.count("chat.postMessage")
+    cards, told = await slack.count("chat.postMessage"), await slack.count("chat.postEphemeral")
     ours = await send_all(session, urls["ours"], mention_requests(0, requests), concurrency)
-    timings["mentions"] = AckTimings(ours, bare)
-    log.info("  sent; each mention's workflow posts its card")
-    await slack.wait_for("chat.postMessage", cards + requests)
+    log.info("  sent; each mention's workflow posts a card, or the requester is told it failed")
+    await slack.wait_for(cards + told + requests, "chat.postMessage", "chat.postEphemeral")
+    timings["mentions"] = AckTimings(ours, bare, done=await slack.count("chat.postMessage") - cards)
 
     log.info("Clicks: starting %d approvals for our bot to decide", requests)
     targets = await start_click_targets(client, slack, requests, TASK_QUEUE)
     log.info("Clicks: %d per bot, %d at a time", requests, concurrency)
     bare = await send_all(session, urls["bare"], click_requests(targets), concurrency)
-    updates = await slack.count("chat.update")
+    updates, told = await slack.count("chat.update"), await slack.count("chat.postEphemeral")
     ours = await send_all(session, urls["ours"], click_requests(targets), concurrency)
-    timings["clicks"] = AckTimings(ours, bare)
-    log.info("  sent; each click's approval updates its card")
-    await slack.wait_for("chat.update", updates + requests)
+    log.info("  sent; each click's approval updates its card, or the clicker is told why not")
+    await slack.wait_for(updates + told + requests, "chat.update", "chat.postEphemeral")
+    timings["clicks"] = AckTimings(ours, bare, done=await slack.count("chat.update") - updates)
     timings["both"] = AckTimings(
-        timings["mentions"].ours + timings["clicks"].ours, timings["mentions"].bare + timings["clicks"].bare
+        timings["mentions"].ours + timings["clicks"].ours,
+        timings["mentions"].bare + timings["clicks"].bare,
+        done=timings["mentions"].done + timings["clicks"].done,
     )
     return timings
 
@@ -117,12 +121,24 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def report(acks: dict[str, AckTimings], lists: ListTimings, requests: int, concurrency: int) -> None:
+def report(
+    acks: dict[str, AckTimings], lists: ListTimings, errors: list[str], requests: int, concurrency: int
+) -> None:
     print(f"Ack latency, ms: {requests} signed requests per kind and bot, {concurrency} at a time")
-    print(f"  {'':10}{'ours p50':>10}{'ours p99':>10}{'bare p50':>10}{'bare p99':>10}{'p99 ratio':>11}")
+    print(
+        f"  {'':10}{'ours p50':>10}{'ours p99':>10}{'bare p50':>10}{'bare p99':>10}{'p99 ratio':>11}"
+        f"{'ours done':>11}"
+    )
     for kind, timing in acks.items():
         figures = [percentile(t, q) for t in (timing.ours, timing.bare) for q in (0.5, 0.99)]
-        print(f"  {kind:10}" + "".join(f"{f:10.1f}" for f in figures) + f"{p99_ratio(timing):11.2f}")
+        print(
+            f"  {kind:10}"
+            + "".join(f"{f:10.1f}" for f in figures)
+            + f"{p99_ratio(timing):11.2f}{timing.done:>7}/{len(timing.ours)}"
+        )
+    print("  (done: mentions whose card was posted, clicks whose approval was decided)")
+    if errors:
+        print(f"Our bot logged {len(errors)} errors; the first: {errors[0][:300]}")
     print(
         f"/approvals with {lists.pending:,} pending approvals ({lists.matching:,} the caller may decide), "
         "ms from the command sent to its answer posted:"
@@ -139,33 +155,9 @@ def p99_ratio(timing: AckTimings) -> float:
     return percentile(timing.ours, 0.99) / percentile(timing.bare, 0.99)
 
 
-def split_cpus() -> tuple[set[int] | None, set[int] | None]:
-    """(for Temporal, the worker and the fake Slack; for the bot under test and this
-    process), or (None, None) where CPUs cannot be assigned.
-
-    On a small machine the worker's and Temporal's work, which in production runs
-    elsewhere, would otherwise take the CPU from the bot while it acks and from this
-    process while it times: the bot would be measured on a machine busier than the bare
-    app was. The bot's own work after ack() still shares its CPUs with its acks.
-    """
-    if not hasattr(os, "sched_getaffinity"):
-        return None, None
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) < 2:
-        return None, None
-    half = len(cpus) // 2
-    return set(cpus[:half]), set(cpus[half:])
-
-
 async def run(requests: int, concurrency: int, pending: int) -> None:
-    dependency_cpus, bot_cpus = split_cpus()
-    log.info(
-        "CPUs: %s for Temporal, worker and fake Slack; %s for the bot and the timing",
-        dependency_cpus,
-        bot_cpus,
-    )
-    # What this process starts from here on inherits these CPUs: the dev server included.
-    pin_to(dependency_cpus)
+    # Anything else running (a test suite, another bench) shows in the figures: say so.
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="countersign-bench-") as workdir:
         log.info("Starting a throwaway Temporal dev server")
         env = await WorkflowEnvironment.start_local(
@@ -195,8 +187,6 @@ async def run(requests: int, concurrency: int, pending: int) -> None:
                 await ours.healthy(f"http://127.0.0.1:{ports['ours']}{HEALTH_PATH}")
                 await bare.healthy(f"http://127.0.0.1:{ports['bare']}{HEALTH_PATH}")
                 urls = {name: f"http://127.0.0.1:{port}{EVENTS_PATH}" for name, port in ports.items()}
-                # The timing shares the bots' CPUs, alike for both.
-                pin_to(bot_cpus)
                 acks = await measure_acks(session, env.client, slack, urls, requests, concurrency)
 
                 log.info("/approvals: starting %d idle pending approvals", pending)
@@ -205,7 +195,11 @@ async def run(requests: int, concurrency: int, pending: int) -> None:
                 log.info("  started in %.0fs; waiting for visibility", time.monotonic() - began)
                 await wait_until_visible(env.client, f"{sa.APPROVAL_STATUS.name} = 'pending'", pending)
                 lists = await time_approvals_list(session, urls["ours"], SIGNING_SECRET, APPROVER, CHANNEL)
-            report(acks, lists, requests, concurrency)
+            load_after = os.getloadavg()[0]
+            print(
+                f"Machine load (1-min average): {load_before:.2f} before the run, {load_after:.2f} at its end"
+            )
+            report(acks, lists, ours.errors, requests, concurrency)
         finally:
             for child in reversed(children):
                 await child.stop()

@@ -6,7 +6,6 @@ environment, so its CPU time and its event loop are its own.
 
 import asyncio
 import logging
-import os
 import sys
 import time
 from collections import deque
@@ -20,28 +19,20 @@ log = logging.getLogger("bench")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def pin_to(cpus: set[int] | None) -> None:
-    """Runs the calling process (and what it starts from now on) on `cpus` only; a no-op
-    where there is no CPU affinity (macOS) or when `cpus` is None."""
-    if cpus and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, cpus)
-
-
 class ChildProcess:
     """`python -m module`; its stderr is drained all along (a full pipe would stall it),
     keeping the last lines to explain a crash."""
 
-    def __init__(
-        self, name: str, module: str, env: Mapping[str, str], cwd: Path, cpus: set[int] | None = None
-    ) -> None:
+    def __init__(self, name: str, module: str, env: Mapping[str, str], cwd: Path) -> None:
         self.name = name
-        self._cpus = cpus
         self._module = module
         self._env = {**env, "PYTHONPATH": str(REPO_ROOT)}
         # Not the repo root: a developer's .env there must not leak into the run.
         self._cwd = cwd
         self._process: asyncio.subprocess.Process | None = None
         self._tail: deque[str] = deque(maxlen=30)
+        self.errors: list[str] = []
+        """Lines it logged at ERROR level (the project logs JSON, one object a line)."""
         self._stderr_lines: list[Callable[[str], None]] = []
         self._reader: asyncio.Task[None] | None = None
 
@@ -54,7 +45,6 @@ class ChildProcess:
             env=self._env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            preexec_fn=(lambda: pin_to(self._cpus)) if self._cpus else None,
         )
         self._reader = asyncio.create_task(self._drain_stderr())
 
@@ -126,6 +116,8 @@ class ChildProcess:
         async for raw in self._process.stderr:
             line = raw.decode(errors="replace").rstrip()
             self._tail.append(line)
+            if '"level": "ERROR"' in line:
+                self.errors.append(line)
             for watcher in self._stderr_lines:
                 watcher(line)
 

@@ -67,7 +67,7 @@ async def start_click_targets(
         )
 
     await start_many(count, start, "approvals to click")
-    await slack.wait_for("chat.postMessage", cards_before + count)
+    await slack.wait_for(cards_before + count, "chat.postMessage")
     return ids
 
 

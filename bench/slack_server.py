@@ -55,21 +55,28 @@ class FakeSlackProcess(ChildProcess):
         self.api_url, self._counts_url = (await self.first_stdout_line()).split()
         self._session = session
 
-    async def count(self, method: str) -> int:
+    async def count(self, *methods: str) -> int:
+        """Accepted calls of any of `methods`."""
         async with self._session.get(self._counts_url) as response:
-            return (await response.json()).get(method, 0)
+            counts = await response.json()
+        return sum(counts.get(method, 0) for method in methods)
 
-    async def wait_for(self, method: str, count: int, timeout: float = 600) -> None:
-        """Returns once `count` calls of `method` were accepted, logging progress."""
+    async def wait_for(self, count: int, *methods: str, timeout: float = 600) -> int:
+        """Returns once `count` calls of `methods` were accepted (the count), logging progress."""
         deadline = time.monotonic() + timeout
-        last_logged = 0.0
-        while (done := await self.count(method)) < count:
+        last_logged = time.monotonic()
+        while (done := await self.count(*methods)) < count:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"only {done} of {count} {method} calls after {timeout:.0f}s")
+                raise RuntimeError(
+                    f"only {done} of {count} {' or '.join(methods)} calls after {timeout:.0f}s"
+                )
             if time.monotonic() - last_logged > 5:
-                log.info("  waiting for the bot and worker to settle: %d/%d %s", done, count, method)
+                log.info(
+                    "  waiting for the bot and worker to settle: %d/%d %s", done, count, " or ".join(methods)
+                )
                 last_logged = time.monotonic()
             await asyncio.sleep(0.2)
+        return done
 
 
 def main() -> None:
