@@ -18,6 +18,9 @@ def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
         # requests), and bot.server does not mount the HTTP route at all.
         signing_secret=settings.slack_signing_secret,
         name="countersign",
+        # Over HTTP, bot.server answers Slack first (bot.ack_first) and dispatch then runs
+        # each listener to its end, so a stop can wait for that work; Socket Mode acks itself.
+        process_before_response=settings.slack_app_token is None,
     )
     provide(app, BotServices(temporal=temporal_client, task_queue=settings.temporal_task_queue))
     register_listeners(app)

@@ -19,6 +19,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from temporalio.client import Client
 
+from bot.ack_first import acks_first
 from bot.app import build_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
@@ -31,23 +32,52 @@ HEALTH_PATH = "/healthz"
 # Well inside a load balancer's probe timeout, long enough for a healthy cluster.
 HEALTH_CHECK_SECONDS = 2.0
 
+# Requests acked before Bolt ran are still being handled; a stop waits for them this long.
+SHUTDOWN_GRACE_SECONDS = 10.0
+DISPATCHING = web.AppKey("dispatching", set)
+
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
     """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
     web_app = web.Application()
+    web_app[DISPATCHING] = set()
+    # Runs once the listening socket is closed, so nothing new arrives while it waits.
+    web_app.on_shutdown.append(finish_dispatching)
     web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client))
     if signing_secret is not None:
-        web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))
+        web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret, web_app[DISPATCHING]))
     return web_app
 
 
-def _slack_events(bolt_app: AsyncApp, signing_secret: str) -> Handler:
+async def finish_dispatching(web_app: web.Application) -> None:
+    """Lets requests Slack was already answered for finish: Slack will not send them again."""
+    if pending := web_app[DISPATCHING]:
+        log.info("Finishing %d acknowledged requests before stopping", len(pending))
+        await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_SECONDS)
+
+
+def _slack_events(bolt_app: AsyncApp, signing_secret: str, dispatching: set[asyncio.Task[None]]) -> Handler:
     verifier = SignatureVerifier(signing_secret)
+
+    async def dispatch_after_ack(bolt_request: AsyncBoltRequest) -> None:
+        try:
+            await bolt_app.async_dispatch(bolt_request)
+        except Exception:
+            log.exception("A request answered before dispatch failed in Bolt")
 
     async def slack_events(request: web.Request) -> web.Response:
         raw_body = await request.text()
+        if _signed(verifier, raw_body, request) and acks_first(raw_body, request.content_type):
+            bolt_request = AsyncBoltRequest(
+                body=raw_body, query=request.query_string, headers=request.headers
+            )
+            task = asyncio.create_task(dispatch_after_ack(bolt_request))
+            # Kept referenced until done: the event loop holds tasks only weakly.
+            dispatching.add(task)
+            task.add_done_callback(dispatching.discard)
+            return web.Response(status=200)
         try:
             bolt_request = AsyncBoltRequest(
                 body=raw_body, query=request.query_string, headers=request.headers
@@ -57,16 +87,20 @@ def _slack_events(bolt_app: AsyncApp, signing_secret: str) -> Handler:
             # Bolt raises, instead of answering, on a body it cannot read (not JSON, not an
             # object, a click without actions). A forged one is answered as Bolt would; a
             # genuine but unreadable one gets 400, which Slack does not retry.
-            if not verifier.is_valid(
-                raw_body,
-                request.headers.get("X-Slack-Request-Timestamp", "0"),
-                request.headers.get("X-Slack-Signature", ""),
-            ):
+            if not _signed(verifier, raw_body, request):
                 return web.json_response({"error": "invalid request"}, status=401)
             log.exception("Refused a signed request that Bolt could not handle")
             return web.json_response({"error": "malformed request"}, status=400)
 
     return slack_events
+
+
+def _signed(verifier: SignatureVerifier, raw_body: str, request: web.Request) -> bool:
+    return verifier.is_valid(
+        raw_body,
+        request.headers.get("X-Slack-Request-Timestamp", "0"),
+        request.headers.get("X-Slack-Signature", ""),
+    )
 
 
 def _health_check(temporal_client: Client) -> Handler:
