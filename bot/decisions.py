@@ -4,6 +4,7 @@ The workflow is the gate (it refuses anyone not allowed and anything after the f
 decision); the bot checks first only so the person who clicked is told at once.
 """
 
+import logging
 from datetime import timedelta
 
 from temporalio.client import Client
@@ -13,6 +14,8 @@ from workflows.approval import ApprovalWorkflow
 from workflows.approval_rules import refusal_for
 from workflows.models import ApprovalState, DecisionSubmission
 
+log = logging.getLogger("countersign.bot")
+
 NO_LONGER_EXISTS = "This approval no longer exists."
 ALREADY_DECIDED = "This approval was already decided."
 # A click must be answered within Slack's 3 s (a trigger_id expires then); a query
@@ -20,20 +23,36 @@ ALREADY_DECIDED = "This approval was already decided."
 QUERY_TIMEOUT = timedelta(seconds=2)
 
 
+class ApprovalBusy(Exception):
+    """The approval did not answer its query in time: its worker is busy or down."""
+
+
 async def approval_state(temporal: Client, workflow_id: str) -> ApprovalState | None:
-    """The approval's current state, or None when there is no such approval."""
+    """The approval's current state, or None when there is no such approval.
+
+    Raises ApprovalBusy when it cannot say in time.
+    """
     handle = temporal.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
     try:
         return await handle.query(ApprovalWorkflow.get_status, rpc_timeout=QUERY_TIMEOUT)
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             return None
+        # The client gives up at rpc_timeout with CANCELLED ("Timeout expired"); the server
+        # may answer DEADLINE_EXCEEDED first.
+        if err.status in (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED):
+            raise ApprovalBusy(workflow_id) from err
         raise
 
 
 async def refusal_before_deciding(temporal: Client, workflow_id: str, user: str) -> str | None:
-    """Why `user` cannot decide this approval now, or None when they can."""
-    state = await approval_state(temporal, workflow_id)
+    """Why `user` cannot decide this approval now, or None when they can (or when the
+    approval cannot say in time: the workflow is the gate and tells them itself)."""
+    try:
+        state = await approval_state(temporal, workflow_id)
+    except ApprovalBusy:
+        log.info("Deciding without checking first: the approval is busy", extra={"workflow_id": workflow_id})
+        return None
     if state is None:
         return NO_LONGER_EXISTS
     return refusal_for(state, user)
@@ -50,6 +69,9 @@ async def submit_decision(temporal: Client, workflow_id: str, submission: Decisi
         if "already completed" not in err.message:
             return NO_LONGER_EXISTS
         # Decided (or expired) between the check and the signal: say by whom.
-        state = await approval_state(temporal, workflow_id)
+        try:
+            state = await approval_state(temporal, workflow_id)
+        except ApprovalBusy:
+            return ALREADY_DECIDED
         return (refusal_for(state, submission.user) if state else None) or ALREADY_DECIDED
     return None

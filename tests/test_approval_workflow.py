@@ -334,3 +334,21 @@ async def test_a_cancelled_approval_says_so_on_its_card_and_refuses_clicks(
     assert isinstance(ended.value.cause, CancelledError)
     state = await handle.query(ApprovalWorkflow.get_status)
     assert refusal_for(state, APPROVER) == "This approval was cancelled; nothing will run."
+
+
+async def test_a_rejection_without_a_required_reason_changes_nothing(
+    client: Client, settings: Settings, slack: FakeSlackWebApi, worker
+):
+    handle = await start_approval(client, settings.temporal_task_queue, wire_request(reason_required=True))
+    await slack.wait_for_call("chat.postMessage")
+
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=False, user=APPROVER, reason="  ")
+    )
+
+    notice = await slack.wait_for_call("chat.postEphemeral")
+    assert (notice.args["user"], notice.args["text"]) == (
+        APPROVER,
+        "This request needs a reason to be rejected.",
+    )
+    assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING

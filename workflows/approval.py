@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
     from workflows import approval_memo
     from workflows import search_attributes as sa
-    from workflows.approval_rules import refusal_for
+    from workflows.approval_rules import refusal_of
     from workflows.fingerprint import fingerprint
     from workflows.models import (
         ApprovalCard,
@@ -80,6 +80,9 @@ class ApprovalWorkflow:
         try:
             # Local: the card's update runs inside the workflow task that records the
             # decision, not as a task of its own (half the server round trips per click).
+            # If that task is retried (a late click arrived meanwhile), the same update is
+            # sent again: invisible, as it draws the same card. Refusals stay regular
+            # activities so nobody is told twice.
             await workflow.execute_local_activity_method(
                 SlackActivities.update_approval_message, self._card(), **SLACK_CALL
             )
@@ -113,7 +116,7 @@ class ApprovalWorkflow:
     @workflow.signal
     async def decide(self, submission: DecisionSubmission) -> None:
         """A decision from Slack: applied if the user may decide, else they are told why."""
-        refusal = refusal_for(self.get_status(), submission.user)
+        refusal = refusal_of(self.get_status(), submission.user, submission.approved, submission.reason)
         if refusal is None:
             self._record(
                 Decision(
@@ -126,7 +129,7 @@ class ApprovalWorkflow:
             return
         workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
         try:
-            await workflow.execute_local_activity_method(
+            await workflow.execute_activity_method(
                 SlackActivities.post_ephemeral,
                 EphemeralNotice(
                     channel=self._request.channel,

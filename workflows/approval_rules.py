@@ -52,3 +52,15 @@ def refusal_for(state: ApprovalState, user: str) -> str | None:
     if approvers and user not in approvers:
         return f"Only {who_may_decide(state.request)} can decide this approval."
     return None
+
+
+REASON_REQUIRED = "This request needs a reason to be rejected."
+
+
+def refusal_of(state: ApprovalState, user: str, approved: bool, reason: str) -> str | None:
+    """Why this decision cannot be taken: who decides, and a rejection's required reason."""
+    if refusal := refusal_for(state, user):
+        return refusal
+    if not approved and state.request.reason_required and not reason.strip():
+        return REASON_REQUIRED
+    return None

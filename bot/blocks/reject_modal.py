@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bot.blocks.limits import SECTION_TEXT_MAX, cut
+from workflows.approval_rules import REASON_REQUIRED
 from workflows.slack_format import escape
 
 REJECT_REASON_CALLBACK_ID = "approval_reject_reason"
@@ -12,7 +13,7 @@ REASON_BLOCK_ID = "reject_reason"
 REASON_ACTION_ID = "reason"
 # Slack's plain_text_input allows at most 3,000 characters.
 REASON_MAX_LENGTH = 3000
-REASON_REQUIRED_ERROR = "This request needs a reason to be rejected."
+REASON_REQUIRED_ERROR = REASON_REQUIRED
 
 
 @dataclass(frozen=True)

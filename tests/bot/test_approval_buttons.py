@@ -117,7 +117,10 @@ async def test_two_approvers_clicking_at_once_make_exactly_one_decision(
     (notice,) = await slack.wait_for(lambda: ephemerals_to(slack, loser), what="the second clicker told")
     assert notice.startswith(f"Already approved by <@{winner}>")
     assert ephemerals_to(slack, winner) == []
-    assert len(slack.calls_to("chat.update")) == 1
+    # One decision on the card (an update may be resent when a late click retries the
+    # workflow task, always drawing the same card).
+    updates = {str(call.args["blocks"]) for call in slack.calls_to("chat.update")}
+    assert len(updates) == 1 and f"Approved by <@{winner}>" in updates.pop()
 
 
 async def test_a_decision_signalled_after_the_approval_completed_is_already_decided(

@@ -6,7 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.reject_modal import RejectTarget, build_reject_modal
-from bot.decisions import NO_LONGER_EXISTS, approval_state
+from bot.decisions import NO_LONGER_EXISTS, ApprovalBusy, approval_state
 from bot.errors import WORKFLOW_ID_KEY
 from bot.listeners.actions.approval_click import approval_click
 from bot.services import services_of
@@ -23,20 +23,26 @@ async def handle_reject_button(
     await ack()
     click = approval_click(body, action)
     context[WORKFLOW_ID_KEY] = click.workflow_id
-    state = await approval_state(services_of(context).temporal, click.workflow_id)
-    # Checked before the modal opens: nobody types a reason for a click that cannot count.
-    if state is None:
-        await click.tell(client, NO_LONGER_EXISTS)
-        return
-    if refusal := refusal_for(state, click.user):
-        await click.tell(client, refusal)
-        return
+    try:
+        state = await approval_state(services_of(context).temporal, click.workflow_id)
+    except ApprovalBusy:
+        # The trigger_id expires in 3 s: ask for a reason now (required, to be safe) and
+        # let the workflow, which is the gate, refuse the submission if it must.
+        state = None
+        summary, reason_required = "this request", True
+    else:
+        # Checked before the modal opens: nobody types a reason for a click that cannot count.
+        if state is None:
+            await click.tell(client, NO_LONGER_EXISTS)
+            return
+        if refusal := refusal_for(state, click.user):
+            await click.tell(client, refusal)
+            return
+        summary, reason_required = state.request.summary, state.request.reason_required
     target = RejectTarget(
         workflow_id=click.workflow_id,
         channel=click.channel,
         thread_ts=click.thread_ts,
-        reason_required=state.request.reason_required,
+        reason_required=reason_required,
     )
-    await client.views_open(
-        trigger_id=click.trigger_id, view=build_reject_modal(target, state.request.summary)
-    )
+    await client.views_open(trigger_id=click.trigger_id, view=build_reject_modal(target, summary))
