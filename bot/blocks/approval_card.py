@@ -70,7 +70,7 @@ def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) ->
             }
         )
     if card.status is ApprovalStatus.PENDING:
-        blocks.append(_decision_buttons(card.workflow_id, request.summary))
+        blocks.append(decision_buttons(card.workflow_id, ACTIONS_BLOCK_ID, confirm_summary=request.summary))
     else:
         blocks.append(
             _mrkdwn_section(f"{STATUS_EMOJI[card.status]} {decision_line(card.status, card.decision)}")
@@ -122,34 +122,32 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _decision_buttons(workflow_id: str, summary: str) -> dict[str, Any]:
+def decision_buttons(workflow_id: str, block_id: str, confirm_summary: str | None = None) -> dict[str, Any]:
+    """Approve and Reject for one approval; the listeners match on the action IDs, and the
+    value is the approval's workflow ID. `confirm_summary` adds a confirm dialog to Reject."""
     if len(workflow_id) > BUTTON_VALUE_MAX:
         # Cutting the ID would make the button signal the wrong workflow.
         raise ValueError(f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value")
-    return {
-        "type": "actions",
-        "block_id": ACTIONS_BLOCK_ID,
-        "elements": [
-            {
-                "type": "button",
-                "action_id": APPROVE_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Approve"},
-                "style": "primary",
-                "value": workflow_id,
-            },
-            {
-                "type": "button",
-                "action_id": REJECT_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Reject"},
-                "style": "danger",
-                "value": workflow_id,
-                "confirm": {
-                    "title": {"type": "plain_text", "text": "Reject this request?"},
-                    "text": {"type": "mrkdwn", "text": cut(escape(summary), CONFIRM_TEXT_MAX)},
-                    "confirm": {"type": "plain_text", "text": "Reject"},
-                    "deny": {"type": "plain_text", "text": "Cancel"},
-                    "style": "danger",
-                },
-            },
-        ],
+    reject: dict[str, Any] = {
+        "type": "button",
+        "action_id": REJECT_ACTION_ID,
+        "text": {"type": "plain_text", "text": "Reject"},
+        "style": "danger",
+        "value": workflow_id,
     }
+    if confirm_summary is not None:
+        reject["confirm"] = {
+            "title": {"type": "plain_text", "text": "Reject this request?"},
+            "text": {"type": "mrkdwn", "text": cut(escape(confirm_summary), CONFIRM_TEXT_MAX)},
+            "confirm": {"type": "plain_text", "text": "Reject"},
+            "deny": {"type": "plain_text", "text": "Cancel"},
+            "style": "danger",
+        }
+    approve = {
+        "type": "button",
+        "action_id": APPROVE_ACTION_ID,
+        "text": {"type": "plain_text", "text": "Approve"},
+        "style": "primary",
+        "value": workflow_id,
+    }
+    return {"type": "actions", "block_id": block_id, "elements": [approve, reject]}

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.approvals_query import ApprovalsPage, PendingApproval
 from bot.approvals_view import ApprovalsView, PageCursor, Scope
-from bot.blocks.approval_card import ACTIONS_BLOCK_ID, APPROVE_ACTION_ID, REJECT_ACTION_ID
+from bot.blocks.approval_card import ACTIONS_BLOCK_ID, decision_buttons
 from bot.blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
 from workflows import search_attributes as sa
 from workflows.slack_format import escape, mention, slack_date
@@ -118,31 +118,9 @@ def _who_may_decide(approval: PendingApproval) -> str:
 
 
 def _decision_buttons(workflow_id: str, index: int) -> dict[str, Any]:
-    if len(workflow_id) > BUTTON_VALUE_MAX:
-        # Cutting the ID would make the button decide the wrong approval.
-        raise ValueError(f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value")
-    return {
-        "type": "actions",
-        # Block IDs must be unique within a message; the listeners match on action IDs only.
-        "block_id": f"{ACTIONS_BLOCK_ID}_{index}",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": APPROVE_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Approve"},
-                "style": "primary",
-                "value": workflow_id,
-            },
-            # No confirm dialog: Reject opens the reason modal, which is its confirmation.
-            {
-                "type": "button",
-                "action_id": REJECT_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Reject"},
-                "style": "danger",
-                "value": workflow_id,
-            },
-        ],
-    }
+    # Block IDs must be unique within a message; the listeners match on action IDs only.
+    # No confirm dialog: Reject opens the reason modal, which is its confirmation.
+    return decision_buttons(workflow_id, f"{ACTIONS_BLOCK_ID}_{index}")
 
 
 def _next_button(view: ApprovalsView, page: ApprovalsPage, shown: int) -> dict[str, Any]:
