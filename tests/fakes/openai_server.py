@@ -10,7 +10,6 @@ may be a function of the request, to answer from what the model was shown. Every
 is recorded, so a test can assert what the model saw (tool results, rejection reasons).
 """
 
-import asyncio
 import itertools
 import json
 import time
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aiohttp import web
+
+from tests.fakes.changes import Changes
 
 Api = Literal["responses", "chat"]
 
@@ -109,7 +110,7 @@ class FakeOpenAI:
         self._failures: list[int] = []
         self._api_key = api_key
         self._ids = itertools.count(1)
-        self._changed = asyncio.Condition()
+        self._changes = Changes()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -144,17 +145,11 @@ class FakeOpenAI:
 
     async def wait_for(self, predicate: Callable[[], Any], *, timeout: float = 10) -> Any:
         """Waits until predicate() is truthy (re-checked on every request) and returns it."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while not (result := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"Timed out waiting on the model; {len(self.requests)} requests")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    pass
-            return result
+        return await self._changes.wait_for(
+            predicate,
+            timeout=timeout,
+            describe=lambda: f"Timed out waiting on the model; {len(self.requests)} requests",
+        )
 
     async def _responses(self, request: web.Request) -> web.Response:
         return await self._answer("responses", request)
@@ -171,8 +166,7 @@ class FakeOpenAI:
             headers = {"retry-after-ms": "10"} if status == 429 else {}
             return web.json_response(body, status=status, headers=headers)
         finally:
-            async with self._changed:
-                self._changed.notify_all()
+            await self._changes.notify()
 
     def _next(self, request: ModelRequest) -> tuple[int, dict[str, Any]]:
         if self._api_key and request.headers.get("Authorization") != f"Bearer {self._api_key}":

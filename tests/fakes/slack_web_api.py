@@ -2,10 +2,8 @@
 call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors).
 """
 
-import asyncio
 import itertools
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from tests.fakes.block_kit import block_kit_problems
+from tests.fakes.changes import Changes
 
 _RESPONSES = json.loads((Path(__file__).parent.parent / "fixtures/slack/web_api_responses.json").read_text())
 _EXAMPLES = _RESPONSES["openapi_examples"]
@@ -45,7 +44,7 @@ class FakeSlackWebApi:
         """Every request, failed ones too."""
         self._failures: dict[str, list[_Failure]] = {}
         self._ts = itertools.count(1)
-        self._changed = asyncio.Condition()
+        self._changes = Changes()
         self._runner: web.AppRunner | None = None
         self.api_url = ""
 
@@ -93,17 +92,11 @@ class FakeSlackWebApi:
         self, predicate: Callable[[], Any], *, timeout: float = 10, what: str = "Slack calls"
     ) -> Any:
         """Waits until predicate() is truthy (re-checked on every call) and returns it."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while not (result := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"Timed out waiting for {what}; calls: {self._summary()}")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    pass
-            return result
+        return await self._changes.wait_for(
+            predicate,
+            timeout=timeout,
+            describe=lambda: f"Timed out waiting for {what}; calls: {self._summary()}",
+        )
 
     async def wait_for_call(self, method: str, *, count: int = 1, timeout: float = 10) -> SlackCall:
         calls = await self.wait_for(
@@ -130,8 +123,7 @@ class FakeSlackWebApi:
         if failure is None:
             # Only calls Slack accepted count as done; a failed attempt leaves no message.
             self.calls.append(SlackCall(method, args, dict(request.headers)))
-        async with self._changed:
-            self._changed.notify_all()
+        await self._changes.notify()
         if failure:
             if isinstance(failure.body, str):
                 return web.Response(status=failure.status, text=failure.body, content_type="text/html")
@@ -149,8 +141,7 @@ class FakeSlackWebApi:
         self.attempts.append(call)
         if not problems:
             self.calls.append(call)
-        async with self._changed:
-            self._changed.notify_all()
+        await self._changes.notify()
         if problems:
             return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")

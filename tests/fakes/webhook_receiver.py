@@ -5,7 +5,6 @@ here independently, so a signing bug cannot verify itself), records every attemp
 can be told to answer the next requests with an error status.
 """
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -15,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.changes import Changes
 
 TOLERANCE_SECONDS = 300
 
@@ -46,7 +47,7 @@ class FakeWebhookReceiver:
         self.attempts: list[Delivery] = []
         """Every request, whatever was answered."""
         self._failures: list[tuple[int, str]] = []
-        self._changed = asyncio.Condition()
+        self._changes = Changes()
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -76,17 +77,11 @@ class FakeWebhookReceiver:
 
     async def wait_for(self, predicate: Callable[[], Any], *, timeout: float = 10) -> Any:
         """Waits until predicate() is truthy (re-checked on every request) and returns it."""
-        deadline = time.monotonic() + timeout
-        async with self._changed:
-            while not (result := predicate()):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"Timed out waiting for webhooks; got {len(self.attempts)}")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    pass
-            return result
+        return await self._changes.wait_for(
+            predicate,
+            timeout=timeout,
+            describe=lambda: f"Timed out waiting for webhooks; got {len(self.attempts)}",
+        )
 
     def verify(self, headers: dict[str, str], body: bytes) -> bool:
         """What a receiving system runs on every request."""
@@ -109,6 +104,5 @@ class FakeWebhookReceiver:
         else:
             status, text = 200, json.dumps({"received": True})
         self.attempts.append(Delivery(request.path, headers, body, verified, status))
-        async with self._changed:
-            self._changed.notify_all()
+        await self._changes.notify()
         return web.Response(status=status, text=text)
