@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
     from workflows.agent_instructions import INSTRUCTIONS, user_message
     from workflows.agent_setup import AgentSetup
-    from workflows.agent_tools import ApprovalOutcome, Turn, agent_tools
+    from workflows.agent_tools import ApprovalOutcome, Turn, agent_tools, root_cause
     from workflows.approval import SLACK_CALL
     from workflows.approval_rules import STATUS_EMOJI, decision_line
     from workflows.ask_for_approval import ask_for_approval
@@ -133,8 +133,8 @@ class AgentWorkflow:
                 run_config=RunConfig(tracing_disabled=not setup.tracing),
             )
         except (AgentsException, AgentsWorkflowError, ActivityError) as err:
-            workflow.logger.warning("The agent could not finish: %s", _first_line(err))
-            text = f":warning: I could not finish this request: {_first_line(err)}."
+            workflow.logger.warning("The agent could not finish: %s", root_cause(err))
+            text = f":warning: I could not finish this request: {root_cause(err)}."
             return _answer_with_outcomes(text, turn.outcomes)
         self._conversation.turns.append(result.to_input_list()[len(remembered) :])
         return _answer_with_outcomes(str(result.final_output), turn.outcomes)
@@ -167,10 +167,3 @@ def outcome_text(result: ApprovalResult) -> str:
     if result.status is ApprovalStatus.EXPIRED:
         line += ": nobody decided in time, so nothing was done"
     return f"{STATUS_EMOJI.get(result.status, '')} {line}".strip()
-
-
-def _first_line(err: BaseException) -> str:
-    # The deepest cause says what actually failed (a 401, a timeout), not the wrapping.
-    while err.__cause__ is not None:
-        err = err.__cause__
-    return (str(err).splitlines() or [type(err).__name__])[0][:300]

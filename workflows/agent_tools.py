@@ -88,9 +88,9 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
                 **EXECUTION_CALL,
             )
         except ActivityError as err:
-            outcome.executed = f"approved, but it failed to run: {_cause(err)}"
+            outcome.executed = f"approved, but it failed to run: {root_cause(err)}"
             workflow.logger.warning("Approved action failed to run", extra={"action": spec.name})
-            return f"{_plain(result)}, but running it failed: {_cause(err)}. It may not have happened."
+            return f"{_plain(result)}, but running it failed: {root_cause(err)}. It may not have happened."
         outcome.executed = done.summary
         return f"{_plain(result)} and done: {done.summary}"
 
@@ -150,7 +150,7 @@ async def _ask(request: ApprovalRequest) -> ApprovalResult | None:
     try:
         return await ask_for_approval(request)
     except ChildWorkflowError as err:
-        workflow.logger.warning("Approval failed: %s", _cause(err))
+        workflow.logger.warning("Approval failed: %s", root_cause(err))
         return None
 
 
@@ -159,7 +159,8 @@ def _plain(result: ApprovalResult) -> str:
     return decision_line(result.status, result.decision)
 
 
-def _cause(err: BaseException) -> str:
+def root_cause(err: BaseException) -> str:
+    """The first line of the deepest cause: what actually failed (a 401, a timeout, a refusal)."""
     while err.__cause__ is not None:
         err = err.__cause__
-    return str(err).splitlines()[0][:300]
+    return (str(err).splitlines() or [type(err).__name__])[0][:300]
