@@ -19,6 +19,7 @@ run: $(INSTALLED)
 	$(BIN)/python -m countersign.run
 
 test: $(INSTALLED) lint
+	scripts/ensure-chromium
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

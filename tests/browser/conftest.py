@@ -32,9 +32,7 @@ OpenPage = Callable[[str, str], Awaitable[SandboxPage]]
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does"
-        )
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/ensure-chromium does)")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
