@@ -8,7 +8,6 @@ server keeps only `GET /healthz`.
 
 import asyncio
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -23,6 +22,7 @@ from bot.ack_first import acks_first
 from bot.app import build_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.stopping import stop_on_signals
 from countersign.temporal_client import connect
 
 log = logging.getLogger("countersign.bot")
@@ -134,10 +134,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await socket_handler.connect_async()
     log.info("Bot ready", extra={"mode": "socket" if socket_mode else "http", "port": settings.port})
     if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
     try:
         await stop.wait()
     finally:

@@ -7,11 +7,11 @@ if one dies, the rest are stopped too, so nothing is left half running.
 import asyncio
 import os
 import shlex
-import signal
 import sys
 from pathlib import Path
 
 from countersign.settings import exit_on_bad_settings, load_settings
+from countersign.stopping import stop_on_signals
 
 GRACE_SECONDS = 15
 
@@ -48,10 +48,7 @@ async def run(processes: dict[str, str]) -> int:
         children[name] = child
         relays.append(asyncio.create_task(_relay(name, child.stdout, width)))  # type: ignore[arg-type]
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     exits = {asyncio.create_task(child.wait()): name for name, child in children.items()}
     stopper = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([*exits, stopper], return_when=asyncio.FIRST_COMPLETED)

@@ -70,7 +70,7 @@ def dev_server_args(db_file: Path = DB_FILE, port: int = 7233, ui_port: int = 82
 
 def cluster_command() -> str:
     names = " ".join(
-        f"--name {spec.split('=')[0]} --type {spec.split('=')[1]}" for spec in search_attribute_specs()
+        f"--name {key.name} --type {_TYPE_NAMES[key.indexed_value_type]}" for key in search_attributes.ALL
     )
     return f'temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" {names}'
 

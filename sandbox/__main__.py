@@ -3,13 +3,13 @@
 import asyncio
 import logging
 import os
-import signal
 import sys
 
 from aiohttp import web
 
 from countersign.logs import configure_logging
 from countersign.settings import SettingsError, exit_on_bad_settings, load_settings
+from countersign.stopping import stop_on_signals
 from sandbox.app import build_sandbox_app
 from sandbox.settings import SandboxSettings, load_sandbox_settings
 
@@ -31,10 +31,7 @@ async def serve(settings: SandboxSettings) -> None:
         "Sandbox ready",
         extra={"url": settings.public_url, "web_api": settings.api_url, "request_url": settings.request_url},
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         await stop.wait()
     finally:

@@ -71,10 +71,10 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
             return "Error: the approval could not be posted in Slack. Nothing was done."
         outcome = ApprovalOutcome(spec.name, result)
         turn.outcomes.append(outcome)
+        # "Approved by <@U123> at …": the model may repeat it, and Slack shows the name.
+        decided = decision_line(result.status, result.decision)
         if not result.approved:
-            return (
-                f"{_plain(result)}. The action was NOT run. Do not ask again unless the requester changes it."
-            )
+            return f"{decided}. The action was NOT run. Do not ask again unless the requester changes it."
         try:
             done = await workflow.execute_activity_method(
                 ActionExecutors.execute_action,
@@ -90,9 +90,9 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
         except ActivityError as err:
             outcome.executed = f"approved, but it failed to run: {root_cause(err)}"
             workflow.logger.warning("Approved action failed to run", extra={"action": spec.name})
-            return f"{_plain(result)}, but running it failed: {root_cause(err)}. It may not have happened."
+            return f"{decided}, but running it failed: {root_cause(err)}. It may not have happened."
         outcome.executed = done.summary
-        return f"{_plain(result)} and done: {done.summary}"
+        return f"{decided} and done: {done.summary}"
 
     return FunctionTool(
         name=spec.name,
@@ -126,8 +126,9 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
         if result is None:
             return "Error: the confirmation could not be posted in Slack."
         turn.outcomes.append(ApprovalOutcome(CONFIRMATION_ACTION, result))
+        decided = decision_line(result.status, result.decision)
         # The seed's answer, word for word first, then who decided and why.
-        return f"{'Approved' if result.approved else 'Rejected'}: {_plain(result)}"
+        return f"{'Approved' if result.approved else 'Rejected'}: {decided}"
 
     return FunctionTool(
         name="wait_for_confirmation",
@@ -152,11 +153,6 @@ async def _ask(request: ApprovalRequest) -> ApprovalResult | None:
     except ChildWorkflowError as err:
         workflow.logger.warning("Approval failed: %s", root_cause(err))
         return None
-
-
-def _plain(result: ApprovalResult) -> str:
-    # "Approved by <@U123> at …": the model may repeat it, and Slack shows the name.
-    return decision_line(result.status, result.decision)
 
 
 def root_cause(err: BaseException) -> str:

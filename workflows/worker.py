@@ -6,7 +6,6 @@ get a grace period, waiting workflows simply stay waiting in Temporal.
 
 import asyncio
 import logging
-import signal
 from datetime import timedelta
 
 from agents import set_tracing_disabled
@@ -20,6 +19,7 @@ from activities.slack_client import slack_web_client
 from countersign.catalog_file import load_action_catalog
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.stopping import stop_on_signals
 from countersign.temporal_client import agents_plugin, connect
 from workflows.agent import AgentWorkflow
 from workflows.agent_setup import AgentSetup
@@ -62,10 +62,7 @@ def build_worker(
 async def run_worker(settings: Settings, catalog: ActionCatalog) -> None:
     client = await connect(settings)
     worker = build_worker(client, settings, catalog=catalog)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     async with worker:
         log.info(
             "Worker ready",
