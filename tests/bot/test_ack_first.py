@@ -9,8 +9,7 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 
 from bot.ack_first import acks_first
-from bot.app import build_app
-from bot.server import EVENTS_PATH, build_web_app
+from bot.server import EVENTS_PATH, build_single_process_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_payloads import TEAM, button_click, mention_event, slash_command, view_submission
 from tests.fakes.slack_requests import SlackRequests
@@ -61,7 +60,7 @@ def test_only_requests_whose_listeners_ack_empty_are_answered_first(body, conten
 async def test_a_stop_finishes_the_mentions_slack_was_already_answered_for(
     client: Client, settings: Settings, worker
 ):
-    web_app = build_web_app(build_app(settings, client), client, settings.slack_signing_secret)
+    web_app = build_single_process_web_app(settings, client)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
