@@ -1,25 +1,32 @@
-"""The baseline for bench.bot_latency: a Bolt AsyncApp whose listeners only ack.
+"""The baselines for bench.bot_latency: a Bolt AsyncApp whose listeners only ack.
 
-Served by the bot's own web server code (`bot.server.build_web_app`) with the bot's
-settings, so the only difference from the bot is what the listeners do after `ack()`.
-`python -m bench.bare_bolt` reads the same environment as `python -m bot.server`.
+`python -m bench.bare_bolt` reads the same environment as `python -m bot.server`, and
+BARE_SERVER says who serves the app:
+- `bolt` (default): Bolt's own aiohttp server (`AsyncApp.web_app()`), as a bare Bolt app
+  is served. For clicks and commands Bolt checks every 10 ms whether the listener acked.
+- `front`: the bot's own web server code (`bot.server.build_web_app`, answering before
+  Bolt runs) with Bolt on the same event loop: the stricter reference, where the only
+  differences from the bot are what the listeners do after `ack()` and where that runs.
 """
 
 import asyncio
 import logging
-import signal
+import os
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from temporalio.client import Client
 
 from activities.slack_client import slack_web_client
 from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
+from bot.dispatch import InProcessDispatch, temporal_reachable
 from bot.listeners.commands.approvals import APPROVALS_COMMAND
-from bot.server import build_web_app
+from bot.server import EVENTS_PATH, HEALTH_PATH, build_web_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.stopping import stop_on_signals
 from countersign.temporal_client import connect
 
 log = logging.getLogger("bench.bare_bolt")
@@ -43,19 +50,25 @@ def build_bare_app(settings: Settings) -> AsyncApp:
     return app
 
 
+async def _healthy(temporal: Client) -> web.Response:
+    status = 200 if await temporal_reachable(temporal) else 503
+    return web.json_response({}, status=status)
+
+
 async def serve(settings: Settings) -> None:
     # Temporal only for the health check that build_web_app serves, as the bot's does.
     temporal = await connect(settings)
-    web_app = build_web_app(build_bare_app(settings), temporal, settings.slack_signing_secret)
+    if os.environ.get("BARE_SERVER", "bolt") == "front":
+        dispatch = InProcessDispatch(build_bare_app(settings), temporal)
+        web_app = build_web_app(dispatch, settings.slack_signing_secret)
+    else:
+        web_app = build_bare_app(settings).web_app(EVENTS_PATH, settings.port)
+        web_app.router.add_get(HEALTH_PATH, lambda _: _healthy(temporal))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", settings.port).start()
     log.info("Bare bot ready", extra={"port": settings.port})
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    await stop_on_signals().wait()
     await runner.cleanup()
 
 
