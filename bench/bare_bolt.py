@@ -21,7 +21,7 @@ from temporalio.client import Client
 from activities.slack_client import slack_web_client
 from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
-from bot.dispatch import InProcessDispatch, temporal_reachable
+from bot.dispatch_in_process import InProcessDispatch, temporal_reachable
 from bot.listeners.commands.approvals import APPROVALS_COMMAND
 from bot.server import EVENTS_PATH, HEALTH_PATH, build_web_app
 from countersign.logs import configure_logging

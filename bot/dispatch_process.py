@@ -24,8 +24,7 @@ from typing import Any
 from slack_bolt.response import BoltResponse
 
 from bot.dispatch import HEALTH_CHECK_SECONDS, SHUTDOWN_GRACE_SECONDS, SlackRequest
-from bot.dispatch_wire import LINE_LIMIT, Kind, bolt_response, encode, request_message
-from bot.dispatcher import DISPATCH_FD
+from bot.dispatch_wire import DISPATCH_FD, LINE_LIMIT, Kind, bolt_response, encode, request_message
 
 log = logging.getLogger("countersign.bot")
 

@@ -19,6 +19,8 @@ from slack_bolt.response import BoltResponse
 
 from bot.dispatch import SlackRequest
 
+# The environment variable that gives the child its end of the socket pair.
+DISPATCH_FD = "COUNTERSIGN_DISPATCH_FD"
 # Slack's payloads stay far below this, but a view submission can pass asyncio's 64 KiB default.
 LINE_LIMIT = 16 * 1024 * 1024
 

@@ -23,15 +23,13 @@ from slack_bolt.async_app import AsyncApp
 from temporalio.client import Client
 
 from bot.app import build_app
-from bot.dispatch import run_after_ack, temporal_reachable
-from bot.dispatch_wire import LINE_LIMIT, answer_message, encode, slack_request
+from bot.dispatch_in_process import run_after_ack, temporal_reachable
+from bot.dispatch_wire import DISPATCH_FD, LINE_LIMIT, answer_message, encode, slack_request
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.temporal_client import connect
 
 log = logging.getLogger("countersign.bot")
-
-DISPATCH_FD = "COUNTERSIGN_DISPATCH_FD"
 
 
 async def serve(settings: Settings, channel: socket.socket) -> None:

@@ -7,7 +7,8 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bot.server import EVENTS_PATH, build_single_process_web_app
+from bot.dispatch_in_process import build_single_process_web_app
+from bot.server import EVENTS_PATH
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests
 from workflows.worker import build_worker

@@ -9,7 +9,8 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 
 from bot.ack_first import acks_first
-from bot.server import EVENTS_PATH, build_single_process_web_app
+from bot.dispatch_in_process import build_single_process_web_app
+from bot.server import EVENTS_PATH
 from countersign.settings import Settings
 from tests.fakes.slack_payloads import TEAM, button_click, mention_event, slash_command, view_submission
 from tests.fakes.slack_requests import SlackRequests

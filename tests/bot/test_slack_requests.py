@@ -8,7 +8,8 @@ import pytest
 from aiohttp import ClientSession, web
 from temporalio.client import Client
 
-from bot.server import HEALTH_PATH, build_single_process_web_app
+from bot.dispatch_in_process import build_single_process_web_app
+from bot.server import HEALTH_PATH
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests, slack_signature
 

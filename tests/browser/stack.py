@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from aiohttp import web
 from temporalio.client import Client
 
-from bot.server import EVENTS_PATH, build_single_process_web_app
+from bot.dispatch_in_process import build_single_process_web_app
+from bot.server import EVENTS_PATH
 from countersign.settings import Settings, load_settings
 from tests.sandbox_run import RunningSandbox, loopback_socket, port_of, serve_sandbox
 from workflows.worker import build_worker
