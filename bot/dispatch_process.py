@@ -59,7 +59,7 @@ class DispatchProcess:
         self._send("after_ack", request)
 
     async def answer(self, request: SlackRequest) -> BoltResponse:
-        reply = await self._send("answer", request)
+        reply = await self._reply_to(self._send("answer", request))
         if "error" in reply:
             raise DispatcherFailed(f"Bolt could not handle the request:\n{reply['error']}")
         return bolt_response(reply)
@@ -68,7 +68,7 @@ class DispatchProcess:
         if self._writer is None:
             return False  # between a crash and its restart
         try:
-            reply = await asyncio.wait_for(self._send("health"), HEALTH_CHECK_SECONDS + 1)
+            reply = await asyncio.wait_for(self._reply_to(self._send("health")), HEALTH_CHECK_SECONDS + 1)
         except TimeoutError:
             return False
         return reply["healthy"]
@@ -90,15 +90,19 @@ class DispatchProcess:
         if self._unfinished:
             log.error("Stopped with %d acknowledged requests not handled", len(self._unfinished))
 
-    def _send(self, kind: Kind, request: SlackRequest | None = None) -> asyncio.Future[dict[str, Any]]:
+    def _send(self, kind: Kind, request: SlackRequest | None = None) -> int:
         request_id = next(self._ids)
         message = encode(request_message(request_id, kind, request))
-        reply = self._replies[request_id] = asyncio.get_running_loop().create_future()
-        reply.add_done_callback(lambda _: self._replies.pop(request_id, None))
         if kind != "health":
             self._unfinished[request_id] = message
         if self._writer is not None:
             self._writer.write(message)
+        return request_id
+
+    def _reply_to(self, request_id: int) -> asyncio.Future[dict[str, Any]]:
+        # Made before the loop next runs, so before the child's reply can be read.
+        reply = self._replies[request_id] = asyncio.get_running_loop().create_future()
+        reply.add_done_callback(lambda _: self._replies.pop(request_id, None))
         return reply
 
     async def _spawn(self) -> None:
