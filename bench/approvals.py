@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from bench.baseline import BareApprovalWorkflow
+from bench.child_process import ChildProcess
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -37,7 +37,6 @@ from workflows.models import ApprovalRequest, DecisionSubmission
 
 log = logging.getLogger("bench")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"
 WAL_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
@@ -65,75 +64,6 @@ class Progress:
         self._done += 1
         if self._done % self._every == 0 or self._done == self._total:
             log.info("%s %d/%d", self._label, self._done, self._total)
-
-
-class WorkerProcess:
-    """A worker in a child process: its peak RSS (VmHWM) is the worker's alone."""
-
-    def __init__(self, name: str, module_args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self._name = name
-        self._args = ["-m", *module_args]
-        # Run outside the repo (no .env there), importing the project from it.
-        self._env = {**env, "PYTHONPATH": str(REPO_ROOT)}
-        self._cwd = cwd
-        self._process: asyncio.subprocess.Process | None = None
-        self._ready = asyncio.Event()
-        self._tail: deque[str] = deque(maxlen=20)
-        self._reader: asyncio.Task[None] | None = None
-
-    async def start(self, timeout: float) -> None:
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            *self._args,
-            cwd=self._cwd,
-            env=self._env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        self._reader = asyncio.create_task(self._read_stderr())
-        try:
-            await asyncio.wait_for(self._ready.wait(), timeout)
-        except TimeoutError:
-            raise RuntimeError(f"{self._name} not ready after {timeout:.0f}s") from None
-        if self._process.returncode is not None or self._reader.done():
-            raise RuntimeError(f"{self._name} exited at start:\n" + "\n".join(self._tail))
-        log.info("%s ready (pid %d)", self._name, self._process.pid)
-
-    async def _read_stderr(self) -> None:
-        # Drained all along: a full pipe would stall the worker's logging, and the
-        # measurement with it. The last lines are kept to explain a crash.
-        assert self._process and self._process.stderr
-        async for raw in self._process.stderr:
-            line = raw.decode(errors="replace").rstrip()
-            self._tail.append(line)
-            if "Worker ready" in line:
-                self._ready.set()
-        self._ready.set()  # exited: start() reports it rather than waiting out the deadline
-
-    def peak_rss_mib(self) -> float | None:
-        """VmHWM from /proc (Linux); None where there is no /proc."""
-        assert self._process
-        try:
-            status = Path(f"/proc/{self._process.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return None
-
-    async def stop(self) -> None:
-        if self._process is None or self._process.returncode is not None:
-            return
-        self._process.terminate()
-        try:
-            await asyncio.wait_for(self._process.wait(), 30)
-        except TimeoutError:
-            log.warning("%s ignored SIGTERM for 30s; killing it", self._name)
-            self._process.kill()
-            await self._process.wait()
-        if self._reader:
-            await self._reader
 
 
 class CardWatch:
@@ -289,15 +219,13 @@ async def run_ours(
     task_queue = f"bench-{uuid.uuid4()}"
     address = client.service_client.config.target_host
     # The project's real worker entry point (build_worker: workflows, activities, plugin).
-    worker = WorkerProcess(
-        "countersign worker",
-        ["workflows.worker"],
-        worker_env(address, task_queue, slack.api_url),
-        workdir,
+    worker = ChildProcess(
+        "countersign worker", "workflows.worker", worker_env(address, task_queue, slack.api_url), workdir
     )
     watch = CardWatch(slack)
     try:
-        await worker.start(timeout=60)
+        await worker.start()
+        await worker.logged("Worker ready", timeout=60)
         handles, starts_per_s = await start_all(
             phase,
             count,
@@ -337,11 +265,12 @@ async def run_baseline(client: Client, workdir: Path, count: int, concurrency: i
     phase = "baseline"
     task_queue = f"bench-bare-{uuid.uuid4()}"
     address = client.service_client.config.target_host
-    worker = WorkerProcess(
-        "baseline worker", ["bench.baseline", address, task_queue], {**os.environ}, workdir
+    worker = ChildProcess(
+        "baseline worker", "bench.baseline", os.environ, workdir, args=[address, task_queue]
     )
     try:
-        await worker.start(timeout=60)
+        await worker.start()
+        await worker.logged("Worker ready", timeout=60)
         handles, starts_per_s = await start_all(
             phase,
             count,

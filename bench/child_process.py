@@ -9,7 +9,7 @@ import logging
 import sys
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 
 from aiohttp import ClientError, ClientSession
@@ -23,9 +23,12 @@ class ChildProcess:
     """`python -m module`; its stderr is drained all along (a full pipe would stall it),
     keeping the last lines to explain a crash."""
 
-    def __init__(self, name: str, module: str, env: Mapping[str, str], cwd: Path) -> None:
+    def __init__(
+        self, name: str, module: str, env: Mapping[str, str], cwd: Path, args: Sequence[str] = ()
+    ) -> None:
         self.name = name
         self._module = module
+        self._args = list(args)
         self._env = {**env, "PYTHONPATH": str(REPO_ROOT)}
         # Not the repo root: a developer's .env there must not leak into the run.
         self._cwd = cwd
@@ -41,6 +44,7 @@ class ChildProcess:
             sys.executable,
             "-m",
             self._module,
+            *self._args,
             cwd=self._cwd,
             env=self._env,
             stdout=asyncio.subprocess.PIPE,
@@ -83,6 +87,18 @@ class ChildProcess:
                     await asyncio.sleep(0.1)
 
         await self._until(poll(), timeout, f"healthy at {url}")
+
+    def peak_rss_mib(self) -> float | None:
+        """VmHWM from /proc (Linux): the process's own peak; None where there is no /proc."""
+        assert self._process
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text()
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
 
     async def stop(self) -> None:
         if self._process is None or self._process.returncode is not None:
