@@ -6,7 +6,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from temporalio import activity
 
 from activities.slack_calls import call_slack
-from bot.blocks.approval_card import build_approval_card, workflow_url
+from blocks.approval_card import build_approval_card, workflow_url
 from workflows.models import ApprovalCard, EphemeralNotice, ThreadReply
 
 

@@ -19,7 +19,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from temporalio.client import Client
 
 from activities.slack_client import slack_web_client
-from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
 from bot.dispatch_in_process import InProcessDispatch, temporal_reachable
 from bot.listeners.commands.approvals import APPROVALS_COMMAND

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import ClientSession
 
-from bot.blocks.approval_card import APPROVE_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID
 from tests.fakes.slack_payloads import button_click, mention_event
 from tests.fakes.slack_requests import slack_signature
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from bot.blocks.approval_card import build_approval_card, workflow_url
+from blocks.approval_card import build_approval_card, workflow_url
 from tests.approvals import APPROVER, REQUESTER, wire_request
 from tests.fakes.block_kit import block_kit_problems
 from workflows.fingerprint import fingerprint

@@ -8,7 +8,7 @@ import pytest
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
-from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from countersign.settings import Settings
 from tests.approvals import (
     APPROVER,

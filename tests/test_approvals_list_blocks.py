@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.approvals_query import ApprovalsPage, PendingApproval
 from bot.approvals_view import ApprovalsView, PageCursor, Scope
-from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.blocks.approvals_list import (
     APPROVALS_PER_PAGE,
     HELP_TEXT,

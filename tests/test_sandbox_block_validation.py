@@ -5,8 +5,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.blocks.approval_card import build_approval_card
-from bot.blocks.reject_modal import RejectTarget, build_reject_modal
+from blocks.approval_card import build_approval_card
+from blocks.reject_modal import RejectTarget, build_reject_modal
 from sandbox import limits
 from sandbox.block_validation import message_block_problems, view_problems
 from workflows.models import ApprovalCard, ApprovalRequest

@@ -4,8 +4,8 @@ The workflow enforces these rules; the bot uses the same function to answer a cl
 once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
+from blocks.slack_format import escape, mention, slack_date
 from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, Decision
-from workflows.slack_format import escape, mention, slack_date
 
 STATUS_EMOJI = {
     ApprovalStatus.APPROVED: ":white_check_mark:",

@@ -7,12 +7,12 @@ workflow ID) as the card's, so the card's listeners handle a click here identica
 from datetime import datetime, timedelta
 from typing import Any
 
+from blocks.approval_card import ACTIONS_BLOCK_ID, decision_buttons
+from blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
+from blocks.slack_format import escape, mention, slack_date
 from bot.approvals_query import ApprovalsPage, PendingApproval
 from bot.approvals_view import ApprovalsView, PageCursor, Scope
-from bot.blocks.approval_card import ACTIONS_BLOCK_ID, decision_buttons
-from bot.blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
 from workflows import search_attributes as sa
-from workflows.slack_format import escape, mention, slack_date
 
 NEXT_PAGE_ACTION_ID = "approvals_next_page"
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from temporalio.client import Client, WorkflowHandle
 
-from bot.blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from bot.blocks.approvals_list import APPROVALS_PER_PAGE, HELP_TEXT, NEXT_PAGE_ACTION_ID
-from bot.blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from bot.errors import SORRY
 from tests.approvals import start_approval, wire_request
 from tests.fakes.slack_payloads import button_click, slash_command, view_submission

@@ -6,7 +6,7 @@ import random
 import pytest
 from temporalio.client import Client
 
-from bot.blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
+from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from tests.agents import wait_for_answers
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, shown, thread_replies
 from tests.fakes.slack_payloads import TEAM, mention_event, view_submission

@@ -5,7 +5,7 @@ import json
 import pytest
 from temporalio.client import Client
 
-from bot.blocks.reject_modal import (
+from blocks.reject_modal import (
     REASON_ACTION_ID,
     REASON_BLOCK_ID,
     REASON_REQUIRED_ERROR,

@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import expect
 from temporalio.testing import WorkflowEnvironment
 
-from bot.blocks.reject_modal import REASON_REQUIRED_ERROR
+from blocks.reject_modal import REASON_REQUIRED_ERROR
 from sandbox.directory import PEOPLE
 from sandbox.views import REQUIRED_FIELD
 from tests.browser.conftest import OpenPage

@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.reject_modal import RejectTarget, build_reject_modal
+from blocks.reject_modal import RejectTarget, build_reject_modal
 from bot.decisions import NO_LONGER_EXISTS, ApprovalBusy, approval_state
 from bot.errors import WORKFLOW_ID_KEY
 from bot.listeners.actions.approval_click import approval_click

@@ -2,7 +2,7 @@
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks.reject_modal import REJECT_REASON_CALLBACK_ID
+from blocks.reject_modal import REJECT_REASON_CALLBACK_ID
 from bot.listeners.views.reject_reason import handle_reject_reason
 
 

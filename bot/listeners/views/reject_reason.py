@@ -5,7 +5,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.reject_modal import REASON_BLOCK_ID, REASON_REQUIRED_ERROR, RejectTarget, submitted_reason
+from blocks.reject_modal import REASON_BLOCK_ID, REASON_REQUIRED_ERROR, RejectTarget, submitted_reason
 from bot.decisions import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of

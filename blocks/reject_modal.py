@@ -4,9 +4,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.blocks.limits import SECTION_TEXT_MAX, cut
+from blocks.limits import SECTION_TEXT_MAX, cut
+from blocks.slack_format import escape
 from workflows.approval_rules import REASON_REQUIRED
-from workflows.slack_format import escape
 
 REJECT_REASON_CALLBACK_ID = "approval_reject_reason"
 REASON_BLOCK_ID = "reject_reason"

@@ -4,7 +4,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from bot.blocks.limits import (
+from blocks.limits import (
     BUTTON_VALUE_MAX,
     CONFIRM_TEXT_MAX,
     HEADER_TEXT_MAX,
@@ -14,9 +14,9 @@ from bot.blocks.limits import (
     SECTION_TEXT_MAX,
     cut,
 )
+from blocks.slack_format import escape, mention, slack_date
 from workflows.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
 from workflows.models import ApprovalCard, ApprovalStatus
-from workflows.slack_format import escape, mention, slack_date
 
 APPROVE_ACTION_ID = "approval_approve"
 REJECT_ACTION_ID = "approval_reject"
