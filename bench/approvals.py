@@ -33,7 +33,7 @@ from countersign.temporal_server import temporal_binary
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows import search_attributes
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalRequest, DecisionSubmission
+from workflows.models import ApprovalRequest, ClickOrigin, DecisionSubmission
 
 log = logging.getLogger("bench")
 
@@ -241,7 +241,7 @@ async def run_ours(
         log.info("%s: every card posted", phase)
         await settle(phase, handles, concurrency, ApprovalWorkflow.get_status)
 
-        decision = DecisionSubmission(approved=True, user=APPROVER)
+        decision = DecisionSubmission(approved=True, user=APPROVER, origin=ClickOrigin(from_list=True))
         cards_updated = asyncio.create_task(
             watch.wait(lambda: len(watch.updated) >= count, timeout, f"{count} cards updated")
         )

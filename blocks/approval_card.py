@@ -1,30 +1,46 @@
-"""The approval card: what an approver sees, and what it becomes once decided."""
+"""The approval card: what an approver sees, and what it becomes once decided.
 
-import json
+Everything people or the model wrote (the request, the arguments, a rejection's
+reason, an executor's error) is drawn inert by rich_text; the mrkdwn here is only
+ours: labels, mentions of the requester and approvers, dates and links.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from blocks.limits import (
-    BUTTON_VALUE_MAX,
-    CONFIRM_TEXT_MAX,
-    HEADER_TEXT_MAX,
-    MESSAGE_MAX_BLOCKS,
-    SECTION_FIELD_TEXT_MAX,
-    SECTION_FIELDS_MAX,
-    SECTION_TEXT_MAX,
-    cut,
-)
+from blocks import rich_text as rt
+from blocks.limits import BUTTON_VALUE_MAX, HEADER_TEXT_MAX, cut
+from blocks.request_blocks import LEGEND, beyond_card, piece_block, piece_only_in_details, shows_markers
+from blocks.request_view import Layout, layout, request_pieces
 from blocks.slack_format import escape, mention, slack_date
 from workflows.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
-from workflows.models import ApprovalCard, ApprovalStatus
+from workflows.models import ApprovalCard, ApprovalRequest, ApprovalStatus
 
 APPROVE_ACTION_ID = "approval_approve"
 REJECT_ACTION_ID = "approval_reject"
+DETAILS_ACTION_ID = "approval_details"
 ACTIONS_BLOCK_ID = "approval_actions"
 
-# Header, summary, details, fingerprint and actions take five blocks; the rest may
-# hold parameters, with one left for the "more not shown" note.
-PARAMETER_SECTIONS_MAX = MESSAGE_MAX_BLOCKS - 6
+OUTCOME_WORDS = {
+    ApprovalStatus.PENDING: "Approval needed",
+    ApprovalStatus.APPROVED: "Approved",
+    ApprovalStatus.REJECTED: "Rejected",
+    ApprovalStatus.EXPIRED: "Expired",
+    ApprovalStatus.CANCELLED: "Cancelled",
+}
+APPROVAL_ONLY_NOTE = (
+    ":information_source: *Approval only:* nothing runs automatically. "
+    "The decision is recorded and the requester is told in the thread."
+)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Another pending card in the channel with the same action and arguments."""
+
+    permalink: str | None = None
 
 
 def workflow_url(temporal_ui_url: str, namespace: str, workflow_id: str) -> str:
@@ -38,116 +54,189 @@ def action_title(action: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def build_approval_card(card: ApprovalCard, workflow_link: str | None = None) -> dict[str, Any]:
-    """The `chat.postMessage` / `chat.update` arguments (text and blocks) for a card."""
+def card_layout(request: ApprovalRequest, names: Mapping[str, str] | None = None) -> Layout:
+    return layout(request_pieces(request.summary, request.parameters, names))
+
+
+def build_approval_card(
+    card: ApprovalCard,
+    workflow_link: str | None = None,
+    *,
+    names: Mapping[str, str] | None = None,
+    duplicate: Duplicate | None = None,
+) -> dict[str, Any]:
+    """The `chat.postMessage` / `chat.update` arguments (text and blocks) for a card.
+
+    `names` maps user IDs to display names: mentions in the request are drawn as names
+    (never live pings) and the notification text names people. Raises ValueError when
+    the request cannot be shown in full: it must not be posted.
+    """
     request = card.request
+    names = names or {}
+    shown = card_layout(request, names)
+    if shown.problem:
+        raise ValueError(f"The request cannot be shown in full: {shown.problem}")
+    title = action_title(request.action)
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": cut(f"Approval needed: {action_title(request.action)}", HEADER_TEXT_MAX),
-            },
-        },
-        _mrkdwn_section(escape(request.summary)),
-        # A parameter that only repeats the summary (approval-only mode's request) is not shown twice.
-        *_parameter_sections({k: v for k, v in request.parameters.items() if v != request.summary}),
-        {
-            "type": "section",
-            "fields": [
-                _field("Requested by", mention(request.requester)),
-                _field("Who may approve", who_may_decide(request)),
-                _field("Expires", slack_date(card.expires_at)),
-                _field("Fingerprint", f"`{card.fingerprint}`"),
-            ],
-        },
+        {"type": "header", "text": rt.plain(cut(f"{OUTCOME_WORDS[card.status]}: {title}", HEADER_TEXT_MAX))}
     ]
+    if request.approval_only:
+        blocks.append(_context(APPROVAL_ONLY_NOTE))
+    for i, (piece, on_card) in enumerate(zip(shown.pieces, shown.on_card, strict=True)):
+        if on_card:
+            blocks.append(piece_block(piece))
+        elif i not in shown.beyond_card:
+            blocks.append(piece_only_in_details(piece))
+    if shown.beyond_card:
+        blocks.append(beyond_card([shown.pieces[i].label for i in shown.beyond_card]))
+    if shows_markers(shown.pieces):
+        blocks.append({"type": "context", "elements": [rt.plain(LEGEND)]})
+    blocks.append({"type": "section", "fields": _fields(card)})
+    blocks += _decision_blocks(card)
+    if duplicate and card.status is ApprovalStatus.PENDING:
+        blocks.append(_context(_duplicate_note(duplicate)))
     if workflow_link:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": f"<{workflow_link}|View in Temporal>"}],
-            }
-        )
+        blocks.append(_context(f"<{workflow_link}|View in Temporal>"))
+    buttons = decision_buttons(card.workflow_id) if card.status is ApprovalStatus.PENDING else []
+    if shown.needs_details:
+        buttons.append(details_button(card.workflow_id))
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": buttons})
+    return {"text": fallback_text(card, names), "blocks": blocks}
+
+
+def fallback_text(card: ApprovalCard, names: Mapping[str, str]) -> str:
+    """What notifications and screen readers show: what, asked by whom, who decides, in
+    names only (no live mention, nothing the requester wrote)."""
+    request = card.request
+    requester = _name(names, request.requester)
+    line = f"{OUTCOME_WORDS[card.status]}: {action_title(request.action)}, requested by {requester}"
     if card.status is ApprovalStatus.PENDING:
-        blocks.append(decision_buttons(card.workflow_id, ACTIONS_BLOCK_ID, confirm_summary=request.summary))
-    else:
-        blocks.append(
-            _mrkdwn_section(f"{STATUS_EMOJI[card.status]} {decision_line(card.status, card.decision)}")
-        )
-    return {"text": cut(_fallback_text(card), SECTION_TEXT_MAX), "blocks": blocks}
+        return escape(f"{line}. {_who_by_name(request, names)} may decide.")
+    if card.decision and card.decision.decided_by:
+        verb = OUTCOME_WORDS[card.status].lower()
+        return escape(f"{line}; {verb} by {_name(names, card.decision.decided_by)}.")
+    return escape(f"{line}.")
 
 
-def _fallback_text(card: ApprovalCard) -> str:
-    # What notifications and screen readers show instead of the blocks.
-    if card.status is ApprovalStatus.PENDING:
-        return f"Approval needed: {card.request.summary}"
-    return f"{card.request.summary}: {decision_line(card.status, card.decision)}"
-
-
-def _mrkdwn_section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_TEXT_MAX)}}
-
-
-def _field(label: str, value: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": cut(f"*{label}*\n{value}", SECTION_FIELD_TEXT_MAX)}
-
-
-def _parameter_sections(parameters: dict[str, Any]) -> list[dict[str, Any]]:
-    fields = [_field(escape(str(name)), escape(_show(value))) for name, value in parameters.items()]
-    shown = fields[: PARAMETER_SECTIONS_MAX * SECTION_FIELDS_MAX]
-    sections: list[dict[str, Any]] = [
-        {"type": "section", "fields": shown[i : i + SECTION_FIELDS_MAX]}
-        for i in range(0, len(shown), SECTION_FIELDS_MAX)
-    ]
-    if hidden := len(fields) - len(shown):
-        sections.append(
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": f"…and {hidden} more parameters not shown here; "
-                        "the fingerprint covers all of them.",
-                    }
-                ],
-            }
-        )
-    return sections
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def decision_buttons(workflow_id: str, block_id: str, confirm_summary: str | None = None) -> dict[str, Any]:
-    """Approve and Reject for one approval; the listeners match on the action IDs, and the
-    value is the approval's workflow ID. `confirm_summary` adds a confirm dialog to Reject."""
-    if len(workflow_id) > BUTTON_VALUE_MAX:
+def decision_buttons(workflow_id: str, value: str | None = None) -> list[dict[str, Any]]:
+    """Approve and Reject for one approval; the listeners match on the action IDs. The
+    value is the approval's workflow ID (or, in a list, a value naming it and the list)."""
+    value = value or workflow_id
+    if len(value) > BUTTON_VALUE_MAX:
         # Cutting the ID would make the button signal the wrong workflow.
-        raise ValueError(f"workflow ID longer than Slack's {BUTTON_VALUE_MAX}-character button value")
-    reject: dict[str, Any] = {
+        raise ValueError(f"button value longer than Slack's {BUTTON_VALUE_MAX} characters")
+    reject = {
         "type": "button",
         "action_id": REJECT_ACTION_ID,
-        "text": {"type": "plain_text", "text": "Reject"},
+        "text": rt.plain("Reject"),
         "style": "danger",
-        "value": workflow_id,
-    }
-    if confirm_summary is not None:
-        reject["confirm"] = {
-            "title": {"type": "plain_text", "text": "Reject this request?"},
-            "text": {"type": "mrkdwn", "text": cut(escape(confirm_summary), CONFIRM_TEXT_MAX)},
-            "confirm": {"type": "plain_text", "text": "Reject"},
-            "deny": {"type": "plain_text", "text": "Cancel"},
+        "value": value,
+        "confirm": {
+            "title": rt.plain("Reject this request?"),
+            "text": rt.plain("You will be asked why; the requester sees your reason."),
+            "confirm": rt.plain("Reject"),
+            "deny": rt.plain("Cancel"),
             "style": "danger",
-        }
+        },
+    }
     approve = {
         "type": "button",
         "action_id": APPROVE_ACTION_ID,
-        "text": {"type": "plain_text", "text": "Approve"},
+        "text": rt.plain("Approve"),
         "style": "primary",
+        "value": value,
+    }
+    return [approve, reject]
+
+
+def details_button(workflow_id: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": DETAILS_ACTION_ID,
+        "text": rt.plain("Show full details"),
         "value": workflow_id,
     }
-    return {"type": "actions", "block_id": block_id, "elements": [approve, reject]}
+
+
+def _fields(card: ApprovalCard) -> list[dict[str, str]]:
+    request = card.request
+    fields = [
+        _field("Requested by", mention(request.requester)),
+        _field("Who may approve", who_may_decide(request)),
+    ]
+    if card.status is ApprovalStatus.PENDING:
+        fields.append(_field("Expires", slack_date(card.expires_at)))
+    elif card.status is ApprovalStatus.EXPIRED:
+        fields.append(_field("Decided", f"Expired at {slack_date(card.expires_at)}: nobody decided in time"))
+    else:
+        # Who decided and when takes the expiry's place: the deadline no longer matters.
+        fields.append(_field("Decided", decision_line(card.status, card.decision)))
+    fields.append(_field("Fingerprint", f"`{card.fingerprint}`"))
+    return fields
+
+
+def _decision_blocks(card: ApprovalCard) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if card.status is not ApprovalStatus.PENDING:
+        blocks.append(_context(f"{STATUS_EMOJI[card.status]} {_outcome_sentence(card)}"))
+    if card.decision and card.decision.reason:
+        blocks.append(
+            rt.block(rt.section(rt.text("Reason", bold=True)), rt.quote(rt.text(card.decision.reason)))
+        )
+    if execution := card.execution:
+        when = slack_date(execution.finished_at)
+        if execution.succeeded:
+            blocks.append(_context(f":outbox_tray: *Done* at {when}: {execution.summary}"))
+        else:
+            blocks.append(
+                _context(f":warning: *Approved, but it failed to run* at {when}. It may not have happened.")
+            )
+            blocks.append(rt.block(rt.preformatted(rt.text(execution.error or "no error was given"))))
+    return blocks
+
+
+def _outcome_sentence(card: ApprovalCard) -> str:
+    match card.status:
+        case ApprovalStatus.APPROVED if card.request.approval_only:
+            return "Approved. Nothing runs automatically; the requester is told in the thread."
+        case ApprovalStatus.APPROVED:
+            return "Approved: it runs with exactly these arguments, once."
+        case ApprovalStatus.REJECTED:
+            return "Rejected: nothing was run."
+        case ApprovalStatus.EXPIRED:
+            return "Expired: nobody decided in time, so nothing was run."
+        case _:
+            return "Cancelled before anyone decided; nothing will run."
+
+
+def _duplicate_note(duplicate: Duplicate) -> str:
+    where = f" (<{duplicate.permalink}|the request above>)" if duplicate.permalink else ""
+    return (
+        f":warning: *Same as the request above, still pending*{where}: the same action and "
+        "arguments. Make sure this is not asking for it twice."
+    )
+
+
+def _field(label: str, value: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
+
+
+def _context(mrkdwn: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+
+
+def _name(names: Mapping[str, str], user: str) -> str:
+    return names.get(user) or user
+
+
+def _who_by_name(request: ApprovalRequest, names: Mapping[str, str]) -> str:
+    if not request.approvers:
+        return f"Anyone but {_name(names, request.requester)}"
+    others = [u for u in request.approvers if u != request.requester]
+    if not others:
+        return "Nobody (only the requester is named)"
+    shown = [_name(names, u) for u in others[:5]]
+    if len(others) > 5:
+        return f"{', '.join(shown)} and {len(others) - 5} others"
+    return " or ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]

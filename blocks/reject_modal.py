@@ -1,12 +1,13 @@
-"""The modal that asks a rejecter why; its submission carries the rejection."""
+"""The modal that asks a rejecter why, showing what they reject; its submission rejects."""
 
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from blocks.limits import SECTION_TEXT_MAX, cut
-from blocks.slack_format import escape
+from blocks import rich_text as rt
+from blocks.details_modal import details_blocks
 from workflows.approval_rules import REASON_REQUIRED
+from workflows.models import ApprovalState
 
 REJECT_REASON_CALLBACK_ID = "approval_reject_reason"
 REASON_BLOCK_ID = "reject_reason"
@@ -24,6 +25,9 @@ class RejectTarget:
     channel: str
     thread_ts: str | None = None
     reason_required: bool = False
+    message_ts: str | None = None
+    """The card the Reject button was clicked on (None: in an `/approvals` list)."""
+    from_list: bool = False
 
     def to_metadata(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -33,8 +37,14 @@ class RejectTarget:
         return cls(**json.loads(metadata))
 
 
-def build_reject_modal(target: RejectTarget, summary: str) -> dict[str, Any]:
-    """The `views.open` view: the request's summary and a reason field."""
+def build_reject_modal(target: RejectTarget, state: ApprovalState | None) -> dict[str, Any]:
+    """The `views.open` view: what is being rejected, in full, and a reason field.
+
+    `state` is None when the approval could not say in time; the modal then only asks why.
+    """
+    shown = (
+        details_blocks(state) if state else [{"type": "section", "text": rt.plain("Rejecting this request.")}]
+    )
     return {
         "type": "modal",
         "callback_id": REJECT_REASON_CALLBACK_ID,
@@ -43,10 +53,7 @@ def build_reject_modal(target: RejectTarget, summary: str) -> dict[str, Any]:
         "submit": {"type": "plain_text", "text": "Reject"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": cut(f"*Rejecting:* {escape(summary)}", SECTION_TEXT_MAX)},
-            },
+            *shown,
             {
                 "type": "input",
                 "block_id": REASON_BLOCK_ID,

@@ -1,17 +1,22 @@
 """Helpers for tests that start approvals."""
 
 import uuid
+from datetime import UTC, datetime
 
 from temporalio.client import Client, WorkflowHandle
 
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalRequest
+from workflows.fingerprint import fingerprint
+from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin
 
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"
 OTHER_APPROVER = "U0APPROVER2"
 BYSTANDER = "U0BYSTANDER"
 CHANNEL = "C0FINANCE"
+FROM_LIST = ClickOrigin(from_list=True)
+"""Where a decision signalled by a test was made: an `/approvals` list (the bot checked it),
+so it counts whether or not the card is posted yet."""
 
 
 def wire_request(**changes) -> ApprovalRequest:
@@ -28,6 +33,20 @@ def wire_request(**changes) -> ApprovalRequest:
     for name, value in changes.items():
         setattr(request, name, value)
     return request
+
+
+def pending_state(
+    request: ApprovalRequest | None = None, message_ts: str = "1700000001.000100"
+) -> ApprovalState:
+    """What `get_status` answers for a pending approval of `request` whose card is posted."""
+    request = request or wire_request()
+    return ApprovalState(
+        status=ApprovalStatus.PENDING,
+        request=request,
+        fingerprint=fingerprint(request.action, request.parameters),
+        expires_at=datetime(2026, 12, 3, 9, 30, tzinfo=UTC),
+        message_ts=message_ts,
+    )
 
 
 async def start_approval(

@@ -4,6 +4,10 @@ a webhook receiver."""
 import uuid
 from collections.abc import AsyncIterator
 
+# Imported now, not by hypothesis' plugin at the end of the run: there, a collection of
+# the coroutines that evicted workflows leave behind can run during the import's AST
+# build and trip CPython 3.11's "AST constructor recursion depth mismatch".
+import hypothesis  # noqa: F401
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment

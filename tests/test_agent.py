@@ -12,8 +12,8 @@ from temporalio.exceptions import CancelledError
 
 from countersign.settings import Settings
 from tests.agents import send_message, wait_for_answers
-from tests.approvals import APPROVER, REQUESTER
-from tests.bot.cards import cards
+from tests.approvals import APPROVER, FROM_LIST, REQUESTER
+from tests.bot.cards import cards, name, said, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
@@ -80,7 +80,8 @@ class Thread:
     async def decide(self, count: int = 1, approved: bool = True, reason: str = "") -> None:
         approval = await self.card(count)
         await approval.signal(
-            ApprovalWorkflow.decide, DecisionSubmission(approved=approved, user=APPROVER, reason=reason)
+            ApprovalWorkflow.decide,
+            DecisionSubmission(approved=approved, user=APPROVER, reason=reason, origin=FROM_LIST),
         )
 
     async def answers(self, count: int = 1):
@@ -110,9 +111,12 @@ async def test_an_approved_wire_runs_once_with_exactly_the_approved_arguments(
     assert delivery.path.endswith("/wire-transfer") and delivery.verified
     assert delivery.json == WIRE
     assert delivery.idempotency_key == approval.id
-    assert answer.text.startswith("Sent $5,000 to ACME Corp")
-    who_approved_what = f"`wire_transfer` (`{fingerprint('wire_transfer', WIRE)}`): :white_check_mark:"
-    assert f"{who_approved_what} Approved by <@{APPROVER}>" in answer.text
+    assert answer.text == "Sent $5,000 to ACME Corp for invoice 4411."
+    # The record, from the approval itself, below the model's words.
+    (reply,) = thread_replies(slack)
+    record = said(reply).split("*Record* · from the approvals themselves, not written by the assistant")[1]
+    assert f"Wire transfer {fingerprint('wire_transfer', WIRE)}: Approved by {name(APPROVER)} at" in record
+    assert "Done at" in record and "answered HTTP 200" in record
     assert "and done" in model.requests[-1].tool_outputs[-1]
 
 
@@ -147,7 +151,8 @@ async def test_each_example_action_runs_its_executor_once_approved(
     assert (invite.args["channel"], invite.args["users"]) == ("G0PAYROLL", "U0NEWHIRE")
     (posted,) = [c for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == "C0ANNOUNCE"]
     assert posted.args["text"] == "Office closed on Friday."
-    assert answer.text.count(":white_check_mark:") == 3
+    assert [r.approval.status for r in answer.records] == [ApprovalStatus.APPROVED] * 3
+    assert all(r.execution and r.execution.succeeded for r in answer.records)
 
 
 async def test_a_rejection_runs_nothing_and_the_agent_hears_who_and_why(
@@ -161,7 +166,8 @@ async def test_a_rejection_runs_nothing_and_the_agent_hears_who_and_why(
 
     assert webhooks.attempts == []
     told = model.requests[-1].tool_outputs[-1]
-    assert f"Rejected by <@{APPROVER}>" in told and "Invoice 4411 was paid last week" in told
+    assert f"Rejected by Slack user {APPROVER}" in told and "Invoice 4411 was paid last week" in told
+    assert "<@" not in told, "no Slack syntax for the model to repeat"
     assert "NOT run" in told
     assert answer.approvals[0].status is ApprovalStatus.REJECTED
 
@@ -201,7 +207,7 @@ async def test_bypass_a_model_calling_the_executor_activity_directly_runs_nothin
     (answer,) = await thread.answers()
 
     assert webhooks.attempts == [] and cards(slack) == []
-    assert answer.text.startswith(":warning: I could not finish this request")
+    assert answer.text.startswith("⚠️ I could not finish this request")
     assert "execute_action" in answer.text
 
 
@@ -267,7 +273,7 @@ async def test_a_model_that_keeps_failing_gets_one_line_in_the_thread_and_no_car
     await thread.say("wire $5,000 to ACME Corp")
     (answer,) = await thread.answers()
 
-    assert answer.text.startswith(":warning: I could not finish this request:")
+    assert answer.text.startswith("⚠️ I could not finish this request:")
     assert "\n" not in answer.text and cards(slack) == []
     assert len(model.requests) == 1, "a 401 is not retried"
 

@@ -1,15 +1,10 @@
-"""Approval-only mode's pure parts: the mention as a request, the outcome as a reply."""
-
-from datetime import UTC, datetime
+"""Approval-only mode's pure parts: the mention as a request."""
 
 import pytest
 
 from bot.listeners.events.app_mention import agent_request, agent_workflow_id
 from tests.fakes.slack_payloads import mention_event
-from workflows.agent import approval_only_request, outcome_text
-from workflows.models import ApprovalResult, ApprovalStatus, Decision
-
-WHEN = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+from workflows.agent import approval_only_request
 
 
 @pytest.mark.parametrize(
@@ -63,27 +58,7 @@ def test_approval_only_sends_the_request_as_written_for_anyone_but_its_author():
     )
 
 
-@pytest.mark.parametrize(
-    ("result", "reply"),
-    [
-        (
-            ApprovalResult(ApprovalStatus.APPROVED, "fp", Decision(True, WHEN, "U0BOB")),
-            ":white_check_mark: Approved by <@U0BOB> at <!date^",
-        ),
-        (
-            ApprovalResult(ApprovalStatus.REJECTED, "fp", Decision(False, WHEN, "U0BOB", "not <this> week")),
-            ":x: Rejected by <@U0BOB> at <!date^",
-        ),
-        (ApprovalResult(ApprovalStatus.EXPIRED, "fp"), ":hourglass: Expired: nobody decided in time"),
-    ],
-)
-def test_the_thread_hears_who_decided_and_why(result: ApprovalResult, reply: str):
-    assert outcome_text(result).startswith(reply)
+def test_approval_only_says_nothing_runs_automatically():
+    body = mention_event(text="<@W0BOT> wire $5,000 to ACME", user="U0REQ", channel="C0FIN", ts="1.2")
 
-
-def test_a_rejection_reason_is_escaped_in_the_thread_reply():
-    result = ApprovalResult(
-        ApprovalStatus.REJECTED, "fp", Decision(False, WHEN, "U0BOB", "not <!channel> week")
-    )
-
-    assert outcome_text(result).endswith(": not &lt;!channel&gt; week")
+    assert approval_only_request(agent_request(body, "W0BOT")).approval_only

@@ -14,6 +14,7 @@ from tests.approvals import (
     APPROVER,
     BYSTANDER,
     CHANNEL,
+    FROM_LIST,
     OTHER_APPROVER,
     REQUESTER,
     start_approval,
@@ -58,7 +59,9 @@ async def test_approve_posts_the_card_once_and_updates_it_with_the_approver(
     ]
     assert "ACME" in shown(card) and "4411" in shown(card)
 
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     result = await handle.result()
 
     assert result.status is ApprovalStatus.APPROVED
@@ -80,7 +83,9 @@ async def test_reject_records_the_reason_and_shows_it_on_the_card(
 
     await handle.signal(
         ApprovalWorkflow.decide,
-        DecisionSubmission(approved=False, user=OTHER_APPROVER, reason="Invoice 4411 was paid last week"),
+        DecisionSubmission(
+            approved=False, user=OTHER_APPROVER, reason="Invoice 4411 was paid last week", origin=FROM_LIST
+        ),
     )
     result = await handle.result()
 
@@ -165,7 +170,9 @@ async def test_someone_not_allowed_to_decide_changes_nothing_and_is_told_why(
     handle = await start_approval(client, settings.temporal_task_queue)
     await slack.wait_for_call("chat.postMessage")
 
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=decider))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=decider, origin=FROM_LIST)
+    )
 
     notice = await slack.wait_for_call("chat.postEphemeral")
     assert notice.args["user"] == decider and told in notice.args["text"]
@@ -181,7 +188,9 @@ async def test_the_requester_cannot_approve_even_when_named_an_approver(
     handle = await start_approval(client, settings.temporal_task_queue, request)
     await slack.wait_for_call("chat.postMessage")
 
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=REQUESTER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=REQUESTER, origin=FROM_LIST)
+    )
 
     await slack.wait_for_call("chat.postEphemeral")
     assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
@@ -193,10 +202,12 @@ async def test_a_second_decision_is_ignored_and_its_maker_told_who_decided(
     # No worker yet: both decisions reach the workflow in the same first task, so the
     # second one meets an approval that is already decided.
     handle = await start_approval(client, settings.temporal_task_queue)
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     await handle.signal(
         ApprovalWorkflow.decide,
-        DecisionSubmission(approved=False, user=OTHER_APPROVER, reason="no"),
+        DecisionSubmission(approved=False, user=OTHER_APPROVER, reason="no", origin=FROM_LIST),
     )
 
     async with build_worker(client, settings):
@@ -215,7 +226,9 @@ async def test_an_approval_survives_its_worker_stopping(
         await slack.wait_for_call("chat.postMessage")
 
     # The decision arrives while no worker runs; a new worker picks the approval up.
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     async with build_worker(client, settings):
         result = await handle.result()
 
@@ -233,7 +246,9 @@ async def test_two_approvals_at_once_do_not_collide(
     )
     await slack.wait_for_call("chat.postMessage", count=2)
 
-    await first.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await first.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     await first.result()
 
     assert (await second.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
@@ -241,25 +256,26 @@ async def test_two_approvals_at_once_do_not_collide(
     assert cards == {first.id, second.id}
 
 
-async def test_a_huge_request_still_posts_a_card_within_slacks_limits(
+async def test_a_request_too_big_to_show_in_full_is_never_posted(
     client: Client, settings: Settings, slack: FakeSlackWebApi, worker
 ):
-    # The fake answers invalid_blocks, as Slack does, for any block over a limit.
+    # Started directly, past the agent's own check: the card activity refuses it for good.
     request = wire_request(
-        action="wire_transfer_" + "x" * 400,
         summary="Pay " + "ACME " * 2000,
         parameters={f"memo_{i}": "€" * 5000 for i in range(5)}
-        | {"notes": {"deep": ["y" * 9000]}}
         | {f"line_{i}": f"item {i}" for i in range(500)},
     )
     handle = await start_approval(client, settings.temporal_task_queue, request)
 
-    card = await slack.wait_for_call("chat.postMessage")
-    assert "[cut]" in shown(card)
-    assert "more parameters not shown" in shown(card)
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
-    assert (await handle.result()).approved
-    await slack.wait_for_call("chat.update")
+    with pytest.raises(WorkflowFailureError) as failed:
+        await handle.result()
+
+    assert "cannot be shown in full" in str(failed.value.cause.cause)
+    assert slack.calls_to("chat.postMessage") == []
+    started = [
+        e async for e in handle.fetch_history_events() if e.activity_task_started_event_attributes.attempt
+    ]
+    assert [e.activity_task_started_event_attributes.attempt for e in started] == [1], "not retried"
 
 
 async def test_a_rate_limited_post_waits_for_retry_after_and_posts_once(
@@ -303,7 +319,9 @@ async def test_pending_approvals_are_found_by_status_requester_approver_and_chan
 
     assert await _listed(client, query) == [handle.id]
 
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     await handle.result()
     approved = query.replace("'pending'", "'approved'")
     assert await _listed(client, approved) == [handle.id]
@@ -343,7 +361,8 @@ async def test_a_rejection_without_a_required_reason_changes_nothing(
     await slack.wait_for_call("chat.postMessage")
 
     await handle.signal(
-        ApprovalWorkflow.decide, DecisionSubmission(approved=False, user=APPROVER, reason="  ")
+        ApprovalWorkflow.decide,
+        DecisionSubmission(approved=False, user=APPROVER, reason="  ", origin=FROM_LIST),
     )
 
     notice = await slack.wait_for_call("chat.postEphemeral")

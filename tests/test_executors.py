@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 from activities.executors import ActionExecutors
 from activities.slack_client import slack_web_client
 from countersign.settings import Settings
-from tests.approvals import APPROVER, start_approval, wire_request
+from tests.approvals import APPROVER, FROM_LIST, start_approval, wire_request
 from tests.conftest import WEBHOOK_SECRET
 from tests.executor_workflows import ApproveThenExecute, ApproveThenExecuteInput
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -64,7 +64,7 @@ class Driver:
             b["value"] for b in card.args["blocks"] if b["type"] == "actions" for b in b["elements"]
         }
         await self.client.get_workflow_handle(approval_id).signal(
-            ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER)
+            ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
         )
         return approval_id
 
@@ -94,7 +94,9 @@ async def decided(
     cards = len(slack.calls_to("chat.postMessage"))
     handle = await start_approval(client, settings.temporal_task_queue, request)
     await slack.wait_for_call("chat.postMessage", count=cards + 1)
-    await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=approved, user=APPROVER))
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=approved, user=APPROVER, origin=FROM_LIST)
+    )
     await handle.result()
     return handle.id
 

@@ -9,6 +9,7 @@ from blocks.approval_card import build_approval_card
 from blocks.reject_modal import RejectTarget, build_reject_modal
 from sandbox import limits
 from sandbox.block_validation import message_block_problems, view_problems
+from tests.approvals import pending_state
 from workflows.models import ApprovalCard, ApprovalRequest
 
 LIMITS = json.loads((Path(__file__).parent / "fixtures/slack/block_kit_limits.json").read_text())
@@ -52,7 +53,7 @@ def test_the_bots_own_card_and_modal_pass():
     )
     assert message_block_problems(build_approval_card(card, "http://x/y")["blocks"]) == []
     modal = build_reject_modal(
-        RejectTarget(workflow_id="approval-1", channel="C1", reason_required=True), "pay"
+        RejectTarget(workflow_id="approval-1", channel="C1", reason_required=True), pending_state(request)
     )
     assert view_problems(modal) == []
 

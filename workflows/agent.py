@@ -23,16 +23,15 @@ with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
     from workflows.agent_instructions import INSTRUCTIONS, user_message
     from workflows.agent_setup import AgentSetup
-    from workflows.agent_tools import ApprovalOutcome, Turn, agent_tools, root_cause
+    from workflows.agent_tools import Turn, agent_tools, root_cause, unshowable
     from workflows.approval import SLACK_CALL
-    from workflows.approval_rules import STATUS_EMOJI, decision_line
     from workflows.ask_for_approval import ask_for_approval
     from workflows.models import (
+        REPLY_FORMAT_INERT,
+        ActionRecord,
         AgentAnswer,
         AgentRequest,
         ApprovalRequest,
-        ApprovalResult,
-        ApprovalStatus,
         ThreadReply,
     )
 
@@ -87,9 +86,7 @@ class AgentWorkflow:
             answer = await self._answer(setup, request)
             self._answers.append(answer)
             await workflow.execute_activity_method(
-                SlackActivities.post_thread_reply,
-                ThreadReply(channel=request.channel, thread_ts=request.thread_ts, text=answer.text),
-                **SLACK_CALL,
+                SlackActivities.post_thread_reply, thread_reply(request, answer), **SLACK_CALL
             )
         # A long thread starts a fresh history, carrying what the model remembers and what waits.
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -111,8 +108,12 @@ class AgentWorkflow:
 
     async def _answer(self, setup: AgentSetup, request: AgentRequest) -> AgentAnswer:
         if setup.model is None:
-            result = await ask_for_approval(approval_only_request(request))
-            return AgentAnswer(text=outcome_text(result), approvals=[result])
+            asked = approval_only_request(request)
+            if problem := unshowable(asked):
+                return AgentAnswer(text=f"⚠️ Your request was not sent for approval: {problem}.")
+            result = await ask_for_approval(asked)
+            record = ActionRecord(APPROVAL_ONLY_ACTION, result, request=request.text)
+            return AgentAnswer(text="", approvals=[result], records=[record])
         return await self._run_agent(setup, request)
 
     async def _run_agent(self, setup: AgentSetup, request: AgentRequest) -> AgentAnswer:
@@ -134,19 +135,25 @@ class AgentWorkflow:
             )
         except (AgentsException, AgentsWorkflowError, ActivityError) as err:
             workflow.logger.warning("The agent could not finish: %s", root_cause(err))
-            text = f":warning: I could not finish this request: {root_cause(err)}."
-            return _answer_with_outcomes(text, turn.outcomes)
+            text = f"⚠️ I could not finish this request: {root_cause(err).rstrip('.')}."
+            return _answer(text, turn)
         self._conversation.turns.append(result.to_input_list()[len(remembered) :])
-        return _answer_with_outcomes(str(result.final_output), turn.outcomes)
+        return _answer(str(result.final_output), turn)
 
 
-def _answer_with_outcomes(text: str, outcomes: list[ApprovalOutcome]) -> AgentAnswer:
-    """The agent's answer, then who approved what: the thread's record of the decisions."""
-    lines = [text]
-    for outcome in outcomes:
-        line = f"• `{outcome.action}` (`{outcome.result.fingerprint}`): {outcome_text(outcome.result)}"
-        lines.append(f"{line} — {outcome.executed}" if outcome.executed else line)
-    return AgentAnswer(text="\n".join(lines), approvals=[o.result for o in outcomes])
+def _answer(text: str, turn: Turn) -> AgentAnswer:
+    """The agent's words, and the record of what was approved and run while answering."""
+    return AgentAnswer(text=text, approvals=[r.approval for r in turn.records], records=turn.records)
+
+
+def thread_reply(request: AgentRequest, answer: AgentAnswer) -> ThreadReply:
+    return ThreadReply(
+        channel=request.channel,
+        thread_ts=request.thread_ts,
+        text=answer.text,
+        records=answer.records,
+        format=REPLY_FORMAT_INERT,
+    )
 
 
 def approval_only_request(request: AgentRequest) -> ApprovalRequest:
@@ -158,12 +165,5 @@ def approval_only_request(request: AgentRequest) -> ApprovalRequest:
         requester=request.user,
         channel=request.channel,
         thread_ts=request.thread_ts,
+        approval_only=True,
     )
-
-
-def outcome_text(result: ApprovalResult) -> str:
-    """'Approved by @x at …', 'Rejected by @x at …: reason' or 'Expired', as a thread reply."""
-    line = decision_line(result.status, result.decision)
-    if result.status is ApprovalStatus.EXPIRED:
-        line += ": nobody decided in time, so nothing was done"
-    return f"{STATUS_EMOJI.get(result.status, '')} {line}".strip()

@@ -8,6 +8,7 @@ the gate, and it is code: no text from the model or the request can open it.
 
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -17,24 +18,28 @@ with workflow.unsafe.imports_passed_through():
     from agents import FunctionTool, RunContextWrapper
 
     from activities.executors import ActionExecutors
-    from workflows.approval_rules import decision_line
+    from activities.slack import SlackActivities
+    from blocks.approval_card import card_layout
+    from workflows.approval_rules import decision_for_model
     from workflows.ask_for_approval import ask_for_approval
     from workflows.catalog import ActionSpec, validate_arguments
     from workflows.execution import EXECUTION_CALL, approval_request_for, execution_request_for
-    from workflows.models import AgentRequest, ApprovalRequest, ApprovalResult
+    from workflows.models import (
+        ActionRecord,
+        AgentRequest,
+        ApprovalCard,
+        ApprovalRequest,
+        ApprovalResult,
+        ExecutionRecord,
+    )
 
 # What an approval asked for through `wait_for_confirmation` is called on its card.
 CONFIRMATION_ACTION = "confirmation"
-
-
-@dataclass
-class ApprovalOutcome:
-    """One approval asked for during a turn, for the thread's "who approved what"."""
-
-    action: str
-    result: ApprovalResult
-    executed: str = ""
-    """What the executor did (its summary), or why it could not run."""
+# workflow.patched IDs: each guards a change to what the workflow does, so conversations
+# that were already running when it shipped replay their history unchanged.
+REFUSES_UNSHOWABLE = "refuses-requests-no-card-can-show"
+CARD_SHOWS_WHAT_RAN = "card-shows-what-ran"
+CARD_UPDATE = dict(start_to_close_timeout=timedelta(seconds=30))
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Turn:
     """The request being answered, and what was approved or rejected while answering it."""
 
     request: AgentRequest
-    outcomes: list[ApprovalOutcome] = field(default_factory=list)
+    records: list[ActionRecord] = field(default_factory=list)
 
 
 def agent_tools(actions: list[ActionSpec], turn: Turn) -> list[FunctionTool]:
@@ -66,13 +71,14 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
             channel=turn.request.channel,
             thread_ts=turn.request.thread_ts,
         )
+        if problem := unshowable(request):
+            return f"Error: nothing was sent for approval, because {problem}. Shorten the arguments."
         result = await _ask(request)
         if result is None:
             return "Error: the approval could not be posted in Slack. Nothing was done."
-        outcome = ApprovalOutcome(spec.name, result)
-        turn.outcomes.append(outcome)
-        # "Approved by <@U123> at …": the model may repeat it, and Slack shows the name.
-        decided = decision_line(result.status, result.decision)
+        record = ActionRecord(spec.name, result)
+        turn.records.append(record)
+        decided = decision_for_model(result.status, result.decision)
         if not result.approved:
             return f"{decided}. The action was NOT run. Do not ask again unless the requester changes it."
         try:
@@ -88,10 +94,14 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
                 **EXECUTION_CALL,
             )
         except ActivityError as err:
-            outcome.executed = f"approved, but it failed to run: {root_cause(err)}"
+            record.execution = ExecutionRecord(
+                workflow.now(), succeeded=False, summary="", error=root_cause(err)
+            )
             workflow.logger.warning("Approved action failed to run", extra={"action": spec.name})
+            await _show_on_card(request, record)
             return f"{decided}, but running it failed: {root_cause(err)}. It may not have happened."
-        outcome.executed = done.summary
+        record.execution = ExecutionRecord(workflow.now(), succeeded=True, summary=done.summary)
+        await _show_on_card(request, record)
         return f"{decided} and done: {done.summary}"
 
     return FunctionTool(
@@ -113,20 +123,22 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
             return 'Error: call it with {"action": "<what needs confirming>"}.'
         if not action:
             return "Error: say what needs confirming."
-        result = await _ask(
-            ApprovalRequest(
-                action=CONFIRMATION_ACTION,
-                summary=action,
-                parameters={"action": action},
-                requester=turn.request.user,
-                channel=turn.request.channel,
-                thread_ts=turn.request.thread_ts,
-            )
+        request = ApprovalRequest(
+            action=CONFIRMATION_ACTION,
+            summary=action,
+            parameters={"action": action},
+            requester=turn.request.user,
+            channel=turn.request.channel,
+            thread_ts=turn.request.thread_ts,
+            approval_only=True,
         )
+        if problem := unshowable(request):
+            return f"Error: nothing was sent for confirmation, because {problem}. Say it in fewer words."
+        result = await _ask(request)
         if result is None:
             return "Error: the confirmation could not be posted in Slack."
-        turn.outcomes.append(ApprovalOutcome(CONFIRMATION_ACTION, result))
-        decided = decision_line(result.status, result.decision)
+        turn.records.append(ActionRecord(CONFIRMATION_ACTION, result))
+        decided = decision_for_model(result.status, result.decision)
         # The seed's answer, word for word first, then who decided and why.
         return f"{'Approved' if result.approved else 'Rejected'}: {decided}"
 
@@ -145,6 +157,35 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
         },
         on_invoke_tool=invoke,
     )
+
+
+def unshowable(request: ApprovalRequest) -> str | None:
+    """Why no card could show `request` in full (then it must not be asked), or None."""
+    if not workflow.patched(REFUSES_UNSHOWABLE):
+        return None
+    return card_layout(request).problem
+
+
+async def _show_on_card(request: ApprovalRequest, record: ActionRecord) -> None:
+    """Once the action ran (or failed to), its card says what it did."""
+    result = record.approval
+    if not workflow.patched(CARD_SHOWS_WHAT_RAN) or result.message_ts is None or result.decision is None:
+        return
+    card = ApprovalCard(
+        workflow_id=result.workflow_id,
+        request=request,
+        fingerprint=result.fingerprint,
+        expires_at=result.decision.decided_at,
+        status=result.status,
+        decision=result.decision,
+        message_ts=result.message_ts,
+        execution=record.execution,
+    )
+    try:
+        await workflow.execute_activity_method(SlackActivities.update_approval_message, card, **CARD_UPDATE)
+    except ActivityError:
+        # What ran stands, and the thread says it; the card only lags behind.
+        workflow.logger.warning("Could not show on the card what ran", extra={"action": record.action})
 
 
 async def _ask(request: ApprovalRequest) -> ApprovalResult | None:

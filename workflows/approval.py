@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
     from workflows import approval_memo
     from workflows import search_attributes as sa
-    from workflows.approval_rules import refusal_of
+    from workflows.approval_rules import origin_refusal, refusal_of
     from workflows.fingerprint import fingerprint
     from workflows.models import (
         ApprovalCard,
@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
         ApprovalResult,
         ApprovalState,
         ApprovalStatus,
+        ClickOrigin,
         Decision,
         DecisionSubmission,
         EphemeralNotice,
@@ -34,6 +35,10 @@ SLACK_CALL = dict(
     start_to_close_timeout=timedelta(seconds=30),
     retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
 )
+
+# workflow.patched IDs: each guards a change to what the workflow does, so approvals that
+# were already waiting when it shipped replay their history unchanged.
+CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
 
 
 @workflow.defn
@@ -53,7 +58,12 @@ class ApprovalWorkflow:
     async def run(self, request: ApprovalRequest) -> ApprovalResult:
         self._upsert_search_attributes()
         # What `/approvals` shows of each item comes with the listing: no query per item.
-        workflow.upsert_memo({approval_memo.SUMMARY: request.summary[: approval_memo.SUMMARY_MAX]})
+        workflow.upsert_memo(
+            {
+                approval_memo.SUMMARY: request.summary[: approval_memo.SUMMARY_MAX],
+                approval_memo.FINGERPRINT: self._fingerprint,
+            }
+        )
         # Shielded: a cancel that lands while the card is being posted must still learn
         # the card's ts, so the card can be marked cancelled rather than left with buttons.
         posting = asyncio.ensure_future(
@@ -115,8 +125,31 @@ class ApprovalWorkflow:
 
     @workflow.signal
     async def decide(self, submission: DecisionSubmission) -> None:
-        """A decision from Slack: applied if the user may decide, else they are told why."""
-        refusal = refusal_of(self.get_status(), submission.user, submission.approved, submission.reason)
+        """A decision from Slack: applied if it was made on this approval's card (or an
+        `/approvals` list that showed it) by someone who may decide, else they are told why."""
+        refusal = None
+        checks_origin = workflow.patched(CHECKS_CLICK_ORIGIN)
+        if checks_origin and submission.origin and not submission.origin.from_list:
+            # A click can only come from a posted card, but the post's result and the click
+            # can reach the workflow in one task, signals first: wait for the post's ts.
+            await workflow.wait_condition(
+                lambda: self._message_ts is not None or self._status is not ApprovalStatus.PENDING
+            )
+        state = self.get_status()
+        if checks_origin and state.status is ApprovalStatus.PENDING:
+            if refusal := origin_refusal(state, submission.origin):
+                origin = submission.origin or ClickOrigin()
+                workflow.logger.warning(
+                    "Security: refused a decision clicked outside this approval's card",
+                    extra={
+                        "clicked_channel": origin.channel,
+                        "clicked_message_ts": origin.message_ts,
+                        "card_channel": state.request.channel,
+                        "card_message_ts": state.message_ts,
+                        "user": submission.user,
+                    },
+                )
+        refusal = refusal or refusal_of(state, submission.user, submission.approved, submission.reason)
         if refusal is None:
             self._record(
                 Decision(

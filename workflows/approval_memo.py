@@ -6,6 +6,8 @@ would ask every workflow for its state: a round trip per item.
 """
 
 SUMMARY = "summary"
+FINGERPRINT = "fingerprint"
+"""The action and arguments' fingerprint: two pending cards alike are told apart by it."""
 MESSAGE_TS = "message_ts"
 """The card's ts, set once it is posted: with the channel, the card's permalink."""
 

@@ -4,8 +4,8 @@ The workflow enforces these rules; the bot uses the same function to answer a cl
 once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
-from blocks.slack_format import escape, mention, slack_date
-from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, Decision
+from blocks.slack_format import mention, slack_date
+from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin, Decision
 
 STATUS_EMOJI = {
     ApprovalStatus.APPROVED: ":white_check_mark:",
@@ -15,18 +15,35 @@ STATUS_EMOJI = {
 }
 
 
+# The card names this many approvers; a longer list is counted, so the field stays
+# within Slack's limit without cutting a mention in half.
+APPROVERS_NAMED_MAX = 20
+
+
 def decision_line(status: ApprovalStatus, decision: Decision | None) -> str:
-    """'Approved by @x at …', 'Rejected by @x at …: reason', 'Expired', 'Cancelled'."""
+    """'Approved by @x at …', 'Rejected by @x at …', 'Expired', 'Cancelled', as Slack mrkdwn.
+
+    A rejection's reason is not in it: it is the rejecter's text, drawn inert on its own.
+    """
     if status is ApprovalStatus.CANCELLED:
         return "Cancelled before anyone decided; nothing will run"
     if status is ApprovalStatus.EXPIRED or decision is None:
         return "Expired"
     verb = "Approved" if decision.approved else "Rejected"
     who = f"by {mention(decision.decided_by)}" if decision.decided_by else "through Temporal"
-    line = f"{verb} {who} at {slack_date(decision.decided_at)}"
-    if decision.reason:
-        line += f": {escape(decision.reason)}"
-    return line
+    return f"{verb} {who} at {slack_date(decision.decided_at)}"
+
+
+def decision_for_model(status: ApprovalStatus, decision: Decision | None) -> str:
+    """The decision in plain words for the model: no Slack syntax it could repeat."""
+    if status is ApprovalStatus.CANCELLED:
+        return "Cancelled before anyone decided; nothing will run"
+    if status is ApprovalStatus.EXPIRED or decision is None:
+        return "Expired: nobody decided in time"
+    verb = "Approved" if decision.approved else "Rejected"
+    who = f"by Slack user {decision.decided_by}" if decision.decided_by else "through Temporal"
+    line = f"{verb} {who} at {decision.decided_at:%Y-%m-%d %H:%M} UTC"
+    return f"{line}, reason given: {decision.reason!r}" if decision.reason else line
 
 
 def who_may_decide(request: ApprovalRequest) -> str:
@@ -34,7 +51,10 @@ def who_may_decide(request: ApprovalRequest) -> str:
         return f"anyone but {mention(request.requester)}"
     # Naming only the requester leaves nobody: that is not widened to "anyone".
     others = [u for u in request.approvers if u != request.requester]
-    return ", ".join(mention(u) for u in others) or "nobody (only the requester is named)"
+    named = ", ".join(mention(u) for u in others[:APPROVERS_NAMED_MAX])
+    if len(others) > APPROVERS_NAMED_MAX:
+        named += f" and {len(others) - APPROVERS_NAMED_MAX} more"
+    return named or "nobody (only the requester is named)"
 
 
 def refusal_for(state: ApprovalState, user: str) -> str | None:
@@ -55,6 +75,26 @@ def refusal_for(state: ApprovalState, user: str) -> str | None:
 
 
 REASON_REQUIRED = "This request needs a reason to be rejected."
+NOT_ITS_CARD = (
+    "That button is not on this approval's card, so it cannot decide it. "
+    "Decide on the card itself, or from `/approvals`."
+)
+NO_ORIGIN = "This decision did not say which card it was made on, so it cannot count."
+CARD_NOT_POSTED = "The card is still being posted; try again in a moment."
+
+
+def origin_refusal(state: ApprovalState, origin: ClickOrigin | None) -> str | None:
+    """Why a click made at `origin` cannot decide this approval: it counts only on the
+    approval's own card, or in an `/approvals` list that showed it."""
+    if origin is None:
+        return NO_ORIGIN
+    if origin.from_list:
+        return None
+    if state.message_ts is None:
+        return CARD_NOT_POSTED
+    if (origin.channel, origin.message_ts) != (state.request.channel, state.message_ts):
+        return NOT_ITS_CARD
+    return None
 
 
 def refusal_of(state: ApprovalState, user: str, approved: bool, reason: str) -> str | None:

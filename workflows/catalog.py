@@ -80,9 +80,26 @@ def validate_arguments(spec: ActionSpec, arguments: Any) -> list[str]:
         return [f"arguments must be a JSON object, not {type(arguments).__name__}"]
     errors = Draft202012Validator(spec.parameters).iter_errors(arguments)
     problems = sorted(_describe(e.absolute_path, e.message) for e in errors)
+    # JSON's "\ud800" parses into a lone surrogate: no character at all, which no card can
+    # show and no system should receive.
+    problems += [f"{path}: not valid Unicode (a lone surrogate)" for path in _invalid_text(arguments, "")]
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more problems"]
     return problems
+
+
+def _invalid_text(value: Any, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path or "(value)"] if any(0xD800 <= ord(c) <= 0xDFFF for c in value) else []
+    if isinstance(value, dict):
+        return [
+            p
+            for k, v in value.items()
+            for p in _invalid_text(k, path) + _invalid_text(v, f"{path}.{k}".strip("."))
+        ]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _invalid_text(v, f"{path}.{i}".strip("."))]
+    return []
 
 
 def _describe(path: Any, message: str) -> str:

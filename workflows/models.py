@@ -39,15 +39,31 @@ class ApprovalRequest:
     timeout_seconds: int = DEFAULT_APPROVAL_TIMEOUT_SECONDS
     reason_required: bool = False
     """Whether a rejection must say why (the bot's reject modal enforces it)."""
+    approval_only: bool = False
+    """Nothing runs on approval (approval-only mode, a confirmation): the card says so."""
+
+
+@dataclass
+class ClickOrigin:
+    """Where the person saw the request when they decided it."""
+
+    channel: str = ""
+    message_ts: str = ""
+    """The message clicked: the approval's own card, for a decision to count."""
+    from_list: bool = False
+    """Clicked in an `/approvals` list that showed this approval; the bot checked the
+    button was that list's (a list is ephemeral, so Slack never tells its ts)."""
 
 
 @dataclass
 class DecisionSubmission:
-    """A decision as the bot sends it: the clicking Slack user and an optional reason."""
+    """A decision as the bot sends it: the clicking Slack user, a reason, and where."""
 
     approved: bool
     user: str
     reason: str = ""
+    origin: ClickOrigin | None = None
+    """None only from callers that predate it; such a decision is refused."""
 
 
 @dataclass
@@ -62,6 +78,18 @@ class Decision:
 
 
 @dataclass
+class ExecutionRecord:
+    """What running an approved action did, for its card and the thread's record."""
+
+    finished_at: datetime
+    succeeded: bool
+    summary: str
+    """Built by code from what the executor reported ("… answered HTTP 200")."""
+    error: str = ""
+    """Why it failed, as reported by the system that refused (shown inert)."""
+
+
+@dataclass
 class ApprovalCard:
     """Everything the Slack activities need to draw the approval card, before or after."""
 
@@ -72,6 +100,8 @@ class ApprovalCard:
     status: ApprovalStatus = ApprovalStatus.PENDING
     decision: Decision | None = None
     message_ts: str | None = None
+    execution: ExecutionRecord | None = None
+    """Once the approved action ran (or failed to): what it did."""
 
 
 @dataclass
@@ -113,10 +143,29 @@ class EphemeralNotice:
 
 
 @dataclass
+class ActionRecord:
+    """One approval asked for while answering: a line of the thread's record, built by code."""
+
+    action: str
+    approval: ApprovalResult
+    request: str = ""
+    """For approval-only requests: the request as written (Slack text), to name it."""
+    execution: ExecutionRecord | None = None
+
+
+# ThreadReply.format: 1 was one mrkdwn text with the record in it (replies of workflows
+# that started before 2 shipped); 2 is the agent's words, drawn inert, and the record.
+REPLY_FORMAT_INERT = 2
+
+
+@dataclass
 class ThreadReply:
     channel: str
     thread_ts: str
     text: str
+    """The agent's words (format 2: drawn inert, never as mrkdwn)."""
+    records: list[ActionRecord] = field(default_factory=list)
+    format: int = 1
 
 
 @dataclass
@@ -140,4 +189,6 @@ class AgentAnswer:
     """What the agent posted in the thread, and how each approval it asked for ended."""
 
     text: str
+    """The agent's words (or a line of ours when it had none): drawn inert in the thread."""
     approvals: list[ApprovalResult] = field(default_factory=list)
+    records: list[ActionRecord] = field(default_factory=list)

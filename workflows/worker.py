@@ -40,7 +40,7 @@ def build_worker(
     # openai-agents exports traces to OpenAI whenever a key is set; off unless asked for.
     set_tracing_disabled(not settings.agent_tracing)
     slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
-    slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace)
+    slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace, client)
     executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret)
     return Worker(
         client,
