@@ -5,6 +5,7 @@ from temporalio.client import Client
 
 from activities.slack_client import slack_web_client
 from bot.errors import handle_listener_error
+from bot.list_buttons import ListButtons
 from bot.listeners import register_listeners
 from bot.services import BotServices, provide
 from countersign.settings import Settings
@@ -22,7 +23,12 @@ def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
         # each listener to its end, so a stop can wait for that work; Socket Mode acks itself.
         process_before_response=settings.slack_app_token is None,
     )
-    provide(app, BotServices(temporal=temporal_client, task_queue=settings.temporal_task_queue))
+    services = BotServices(
+        temporal=temporal_client,
+        task_queue=settings.temporal_task_queue,
+        list_buttons=ListButtons(settings.slack_bot_token),
+    )
+    provide(app, services)
     register_listeners(app)
     app.error(handle_listener_error)
     return app

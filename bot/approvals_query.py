@@ -26,6 +26,7 @@ class PendingApproval:
 
     workflow_id: str
     summary: str
+    """The request as written (Slack text), its first approval_memo.SUMMARY_MAX characters."""
     requester: str
     approvers: list[str]
     """User IDs who may decide, or [ANYONE] (anyone but the requester)."""
@@ -34,6 +35,7 @@ class PendingApproval:
     expires_at: datetime | None
     message_ts: str | None
     """The card's ts; None until the card is posted."""
+    action: str = ""
 
     def may_be_decided_by(self, user: str) -> bool:
         return user != self.requester and (sa.ANYONE in self.approvers or user in self.approvers)
@@ -89,4 +91,5 @@ async def _pending_approval(execution: WorkflowExecution) -> PendingApproval:
         requested_at=execution.start_time,
         expires_at=attributes.get(sa.APPROVAL_EXPIRES_AT),
         message_ts=memo.get(approval_memo.MESSAGE_TS),
+        action=attributes.get(sa.APPROVAL_ACTION) or "",
     )

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from temporalio.client import Client
 
 from bot.approvals_query import PendingApproval, pending_approvals
 from bot.approvals_view import ApprovalsView, PageCursor
 from bot.blocks.approvals_list import APPROVALS_PER_PAGE, build_approvals_list
 from bot.errors import SORRY
+from bot.services import BotServices
 
 log = logging.getLogger("countersign.bot")
 
@@ -26,13 +26,16 @@ PERMALINKS_TIMEOUT_SECONDS = 2.0
 
 async def respond_with_approvals(
     respond: AsyncRespond,
-    temporal: Client,
+    services: BotServices,
     slack: AsyncWebClient,
     view: ApprovalsView,
+    shown_in: str,
     cursor: PageCursor | None = None,
 ) -> None:
     """Responds with the page of `view` that `cursor` points at (the first when None); a
-    next page replaces the one whose button was clicked."""
+    next page replaces the one whose button was clicked. `shown_in` is the channel the
+    list appears in: its buttons count only there, for `view.user`."""
+    temporal = services.temporal
     try:
         page = await pending_approvals(
             temporal,
@@ -42,7 +45,13 @@ async def respond_with_approvals(
             shown_before=cursor.shown if cursor else 0,
         )
         permalinks = await card_permalinks(slack, page.approvals)
-        message = build_approvals_list(view, page, now=datetime.now(UTC), permalinks=permalinks)
+        message = build_approvals_list(
+            view,
+            page,
+            now=datetime.now(UTC),
+            permalinks=permalinks,
+            seal=lambda workflow_id: services.list_buttons.seal(workflow_id, view.user, shown_in),
+        )
     except Exception:
         # Bolt's error handler tells the user with chat.postEphemeral, which fails where
         # the bot is not a member; the response_url reaches them wherever they typed.

@@ -1,7 +1,8 @@
 """Turning a click into a decision: check the approval first, then signal it.
 
-The workflow is the gate (it refuses anyone not allowed and anything after the first
-decision); the bot checks first only so the person who clicked is told at once.
+The workflow is the gate (it refuses a click from another message, anyone not allowed
+and anything after the first decision); the bot checks first only so the person who
+clicked is told at once.
 """
 
 import logging
@@ -11,8 +12,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from workflows.approval import ApprovalWorkflow
-from workflows.approval_rules import refusal_for
-from workflows.models import ApprovalState, DecisionSubmission
+from workflows.approval_rules import origin_refusal, refusal_for
+from workflows.models import ApprovalState, ApprovalStatus, ClickOrigin, DecisionSubmission
 
 log = logging.getLogger("countersign.bot")
 
@@ -45,7 +46,28 @@ async def approval_state(temporal: Client, workflow_id: str) -> ApprovalState | 
         raise
 
 
-async def refusal_before_deciding(temporal: Client, workflow_id: str, user: str) -> str | None:
+def refusal_to_decide(state: ApprovalState, workflow_id: str, user: str, origin: ClickOrigin) -> str | None:
+    """Why `user` cannot decide this approval from `origin` now; a click on another card is
+    logged as a security warning with both cards."""
+    if state.status is ApprovalStatus.PENDING and (refusal := origin_refusal(state, origin)):
+        log.warning(
+            "Security: a click on another message tried to decide an approval",
+            extra={
+                "workflow_id": workflow_id,
+                "user": user,
+                "clicked_channel": origin.channel,
+                "clicked_message_ts": origin.message_ts,
+                "card_channel": state.request.channel,
+                "card_message_ts": state.message_ts,
+            },
+        )
+        return refusal
+    return refusal_for(state, user)
+
+
+async def refusal_before_deciding(
+    temporal: Client, workflow_id: str, user: str, origin: ClickOrigin
+) -> str | None:
     """Why `user` cannot decide this approval now, or None when they can (or when the
     approval cannot say in time: the workflow is the gate and tells them itself)."""
     try:
@@ -55,7 +77,7 @@ async def refusal_before_deciding(temporal: Client, workflow_id: str, user: str)
         return None
     if state is None:
         return NO_LONGER_EXISTS
-    return refusal_for(state, user)
+    return refusal_to_decide(state, workflow_id, user, origin)
 
 
 async def submit_decision(temporal: Client, workflow_id: str, submission: DecisionSubmission) -> str | None:

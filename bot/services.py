@@ -11,6 +11,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from temporalio.client import Client
 
+from bot.list_buttons import ListButtons
+
 _CONTEXT_KEY = "countersign_services"
 
 
@@ -18,6 +20,7 @@ _CONTEXT_KEY = "countersign_services"
 class BotServices:
     temporal: Client
     task_queue: str
+    list_buttons: ListButtons
 
 
 def provide(app: AsyncApp, services: BotServices) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, DETAILS_ACTION_ID, REJECT_ACTION_ID
 from bot.approvals_query import ApprovalsPage, PendingApproval
 from bot.approvals_view import ApprovalsView, PageCursor, Scope
 from bot.blocks.approvals_list import (
@@ -16,6 +16,7 @@ from bot.blocks.approvals_list import (
     build_approvals_list,
 )
 from tests.fakes.block_kit import block_kit_problems
+from tests.fakes.block_text import live_tokens, reading, text_length
 from workflows.search_attributes import ANYONE
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -33,6 +34,7 @@ def pending(n: int = 1, **changes) -> PendingApproval:
         requested_at=NOW - timedelta(hours=3),
         expires_at=datetime(2026, 12, 3, 9, 30, tzinfo=UTC),
         message_ts="1700000001.000100",
+        action="wire_transfer",
     )
     return PendingApproval(**(fields | changes))
 
@@ -45,32 +47,49 @@ def actions(built: dict) -> list[dict]:
     return [b for b in built["blocks"] if b["type"] == "actions"]
 
 
-def test_each_approval_shows_summary_requester_age_expiry_and_a_link_to_its_card():
-    built = build_approvals_list(
-        ApprovalsView(Scope.TO_DECIDE, VIEWER),
-        page([pending()]),
-        now=NOW,
-        permalinks={"approval-1": PERMALINK},
+def listed(view: ApprovalsView, approvals: list[PendingApproval], **options) -> dict:
+    options.setdefault("permalinks", {})
+    return build_approvals_list(
+        view, page(approvals, **options.pop("paging", {})), now=NOW, seal=SEAL, **options
     )
 
-    line = built["blocks"][1]["text"]["text"]
-    assert line.startswith("*Wire $1,000 to ACME*\n")
-    for shown in ("Requested by <@U0REQUESTER> 3 h ago", "in <#C0FINANCE>", "expires <!date^1796290200^"):
+
+def seal(workflow_id: str) -> str:
+    return f"sealed:{workflow_id}"
+
+
+SEAL = seal
+
+
+def test_each_approval_shows_its_action_summary_requester_age_expiry_and_a_link_to_its_card():
+    built = listed(ApprovalsView(Scope.TO_DECIDE, VIEWER), [pending()], permalinks={"approval-1": PERMALINK})
+
+    line = reading(built["blocks"][1:2])
+    assert line.startswith("Wire transfer: Wire $1,000 to ACME ")
+    for shown in ("Requested by @U0REQUESTER 3 h ago", "in #C0FINANCE", "expires 2026-12-03 09:30 UTC"):
         assert shown in line
-    assert f"<{PERMALINK}|Open the card>" in line
+    assert {"type": "link", "url": PERMALINK, "text": "Open the card"} in built["blocks"][1]["elements"][1][
+        "elements"
+    ]
     assert built["blocks"][0]["text"]["text"] == "*Approvals waiting for you* · 1–1 of 1"
     assert built["text"] == "Approvals waiting for you: 1"
 
 
-def test_the_buttons_are_the_cards_own_with_a_block_id_unique_in_the_message():
-    built = build_approvals_list(
-        ApprovalsView(Scope.TO_DECIDE, VIEWER), page([pending(1), pending(2)]), now=NOW, permalinks={}
-    )
+def test_the_buttons_are_the_cards_own_sealed_to_the_list_with_a_block_id_unique_in_the_message():
+    built = listed(ApprovalsView(Scope.TO_DECIDE, VIEWER), [pending(1), pending(2)])
 
     blocks = actions(built)
     assert [[(e["action_id"], e["value"]) for e in b["elements"]] for b in blocks] == [
-        [(APPROVE_ACTION_ID, "approval-1"), (REJECT_ACTION_ID, "approval-1")],
-        [(APPROVE_ACTION_ID, "approval-2"), (REJECT_ACTION_ID, "approval-2")],
+        [
+            (APPROVE_ACTION_ID, "sealed:approval-1"),
+            (REJECT_ACTION_ID, "sealed:approval-1"),
+            (DETAILS_ACTION_ID, "approval-1"),
+        ],
+        [
+            (APPROVE_ACTION_ID, "sealed:approval-2"),
+            (REJECT_ACTION_ID, "sealed:approval-2"),
+            (DETAILS_ACTION_ID, "approval-2"),
+        ],
     ]
     assert len({b["block_id"] for b in blocks}) == 2
 
@@ -82,21 +101,19 @@ def test_approvals_the_viewer_may_not_decide_have_no_buttons_and_say_who_may():
         pending(3, approvers=[ANYONE]),
     ]
 
-    built = build_approvals_list(ApprovalsView(Scope.ALL, VIEWER), page(approvals), now=NOW, permalinks={})
+    built = listed(ApprovalsView(Scope.ALL, VIEWER), approvals)
 
-    assert [b["elements"][0]["value"] for b in actions(built)] == ["approval-3"]
-    text = str(built["blocks"])
-    assert f"Can be decided by anyone but <@{VIEWER}>." in text
-    assert "Can be decided by <@U0BOSS>, <@U0CFO>." in text
+    assert [b["elements"][0]["value"] for b in actions(built)] == ["sealed:approval-3"]
+    text = reading(built["blocks"])
+    assert f"Can be decided by anyone but @{VIEWER}." in text
+    assert "Can be decided by @U0BOSS, @U0CFO." in text
 
 
 def test_a_channel_list_names_the_channel_once_in_its_title():
-    built = build_approvals_list(
-        ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"), page([pending()]), now=NOW, permalinks={}
-    )
+    built = listed(ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"), [pending()])
 
     assert built["blocks"][0]["text"]["text"].startswith("*Pending approvals in <#C0FINANCE>*")
-    assert "in <#C0FINANCE>" not in built["blocks"][1]["text"]["text"]
+    assert "#C0FINANCE" not in reading(built["blocks"][1:2])
 
 
 @pytest.mark.parametrize(
@@ -109,25 +126,25 @@ def test_a_channel_list_names_the_channel_once_in_its_title():
     ],
 )
 def test_an_empty_list_says_so(view: ApprovalsView, said: str):
-    built = build_approvals_list(view, page([]), now=NOW, permalinks={})
+    built = listed(view, [])
 
     assert built["text"] == said and said in built["blocks"][0]["text"]["text"]
     assert actions(built) == []
 
 
 def test_a_full_page_fits_one_message_and_ends_with_next_carrying_where_to_go_on():
-    approvals = [pending(n, summary="€" * 600, approvers=[ANYONE]) for n in range(APPROVALS_PER_PAGE)]
+    approvals = [pending(n, summary="€&<>" * 125, approvers=[ANYONE]) for n in range(APPROVALS_PER_PAGE)]
     token = b'{"CloseTime":"9999-12-31T23:59:59Z","StartTime":"2026-11-27T02:46:29.824741Z"}'
 
-    built = build_approvals_list(
+    built = listed(
         ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"),
-        page(approvals, total=10_000, token=token),
-        now=NOW,
+        approvals,
+        paging={"total": 10_000, "token": token},
         permalinks={a.workflow_id: PERMALINK for a in approvals},
     )
 
     assert block_kit_problems(built["blocks"]) == []
-    assert len(built["blocks"]) <= 50
+    assert len(built["blocks"]) <= 50 and text_length(built["blocks"]) < 13_000
     assert f"1–{APPROVALS_PER_PAGE} of 10,000" in built["blocks"][0]["text"]["text"]
     (next_button,) = actions(built)[-1]["elements"]
     assert next_button["action_id"] == NEXT_PAGE_ACTION_ID
@@ -138,34 +155,31 @@ def test_a_full_page_fits_one_message_and_ends_with_next_carrying_where_to_go_on
 
 
 def test_the_last_page_has_no_next_button():
-    built = build_approvals_list(ApprovalsView(Scope.ALL, VIEWER), page([pending()]), now=NOW, permalinks={})
+    built = listed(ApprovalsView(Scope.ALL, VIEWER), [pending()])
 
     assert NEXT_PAGE_ACTION_ID not in str(built["blocks"])
 
 
-def test_a_long_summary_is_cut_before_the_facts_that_follow_it():
-    built = build_approvals_list(
+def test_a_long_summary_is_shortened_and_says_so_and_the_facts_still_follow():
+    built = listed(
         ApprovalsView(Scope.TO_DECIDE, VIEWER),
-        page([pending(summary="x" * 5000)]),
-        now=NOW,
+        [pending(summary="x" * 500)],
         permalinks={"approval-1": PERMALINK},
     )
 
     assert block_kit_problems(built["blocks"]) == []
-    assert "Open the card>" in built["blocks"][1]["text"]["text"]
+    line = reading(built["blocks"][1:2])
+    assert "… (shortened: the card has all of it)" in line and "Open the card" in line
 
 
-def test_markup_in_a_summary_is_shown_not_obeyed():
-    built = build_approvals_list(
+def test_markup_in_a_summary_is_shown_as_typed_not_obeyed():
+    built = listed(
         ApprovalsView(Scope.TO_DECIDE, VIEWER),
-        page([pending(summary="Pay <!channel> & <https://evil.example|ACME>")]),
-        now=NOW,
-        permalinks={},
+        [pending(summary="Pay <!channel> *now* &amp; <https://evil.example|ACME>")],
     )
 
-    assert (
-        "Pay &lt;!channel&gt; &amp; &lt;https://evil.example|ACME&gt;" in built["blocks"][1]["text"]["text"]
-    )
+    assert "Pay @channel *now* & ACME (https://evil.example)" in reading(built["blocks"][1:2])
+    assert live_tokens(built) == []
 
 
 @pytest.mark.parametrize(

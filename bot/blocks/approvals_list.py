@@ -1,18 +1,24 @@
 """The `/approvals` answer: a page of pending approvals, each decidable right in the list.
 
-The Approve and Reject buttons carry the same action IDs and value (the approval's
-workflow ID) as the card's, so the card's listeners handle a click here identically.
+The Approve and Reject buttons carry the card's action IDs, so the card's listeners
+handle a click here too; their value is the approval's ID sealed to this list
+(bot.list_buttons), and "Show full details" shows every argument before deciding.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from blocks.approval_card import ACTIONS_BLOCK_ID, decision_buttons
+from blocks import rich_text as rt
+from blocks import slack_markup as markup
+from blocks.approval_card import ACTIONS_BLOCK_ID, action_title, decision_buttons, details_button
 from blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
-from blocks.slack_format import escape, mention, slack_date
+from blocks.visible import visible
 from bot.approvals_query import ApprovalsPage, PendingApproval
 from bot.approvals_view import ApprovalsView, PageCursor, Scope
+from workflows import approval_memo
 from workflows import search_attributes as sa
+from workflows.approval_rules import APPROVERS_NAMED_MAX
 
 NEXT_PAGE_ACTION_ID = "approvals_next_page"
 
@@ -21,6 +27,9 @@ NEXT_PAGE_ACTION_ID = "approvals_next_page"
 BLOCKS_PER_APPROVAL = 2
 FRAME_BLOCKS = 3
 APPROVALS_PER_PAGE = (MESSAGE_MAX_BLOCKS - FRAME_BLOCKS) // BLOCKS_PER_APPROVAL
+# Each line names its request in this many characters, so a full page stays well within
+# what one message holds.
+SUMMARY_SHOWN_MAX = 150
 
 HELP_TEXT = "\n".join(
     [
@@ -46,9 +55,15 @@ _NOTHING = {
 
 
 def build_approvals_list(
-    view: ApprovalsView, page: ApprovalsPage, *, now: datetime, permalinks: dict[str, str]
+    view: ApprovalsView,
+    page: ApprovalsPage,
+    *,
+    now: datetime,
+    permalinks: dict[str, str],
+    seal: Callable[[str], str],
 ) -> dict[str, Any]:
-    """The message (text and blocks) for one page; `permalinks` maps workflow IDs to cards."""
+    """The message (text and blocks) for one page; `permalinks` maps workflow IDs to cards,
+    `seal` turns a workflow ID into the value of its buttons in this list."""
     title = _title(view)
     if not page.approvals:
         nothing = _nothing(view)
@@ -57,9 +72,9 @@ def build_approvals_list(
     last = page.shown_before + len(page.approvals)
     blocks: list[dict[str, Any]] = [_mrkdwn_section(f"*{title}* · {first}–{last} of {page.total:,}")]
     for index, approval in enumerate(page.approvals, start=first):
-        blocks.append(_mrkdwn_section(_line(approval, view, now, permalinks.get(approval.workflow_id))))
+        blocks.append(_item(approval, view, now, permalinks.get(approval.workflow_id)))
         if approval.may_be_decided_by(view.user):
-            blocks.append(_decision_buttons(approval.workflow_id, index))
+            blocks.append(_decision_buttons(approval.workflow_id, index, seal))
     blocks.append(_context("Newest first. `/approvals help` shows the other lists."))
     if page.next_page_token is not None:
         blocks.append(_next_button(view, page, last))
@@ -95,32 +110,56 @@ def _nothing(view: ApprovalsView) -> str:
     return _NOTHING[view.scope]
 
 
-def _line(approval: PendingApproval, view: ApprovalsView, now: datetime, permalink: str | None) -> str:
-    facts = [f"Requested by {mention(approval.requester)} {age(now - approval.requested_at)}"]
+def _item(
+    approval: PendingApproval, view: ApprovalsView, now: datetime, permalink: str | None
+) -> dict[str, Any]:
+    """One approval as a rich_text block: the request inert, the facts from Temporal. The
+    list is ephemeral, so user elements name people without notifying anyone."""
+    facts: list[rt.Element] = [
+        rt.text("Requested by "),
+        {"type": "user", "user_id": approval.requester},
+        rt.text(f" {age(now - approval.requested_at)}"),
+    ]
     if view.scope is not Scope.CHANNEL:
-        facts.append(f"in <#{approval.channel}>")
+        facts += [rt.text(" in "), {"type": "channel", "channel_id": approval.channel}]
     if approval.expires_at:
-        facts.append(f"expires {slack_date(approval.expires_at)}")
+        fallback = f"{approval.expires_at:%Y-%m-%d %H:%M} UTC"
+        facts += [rt.text(" · expires "), rt.date(int(approval.expires_at.timestamp()), fallback)]
     if permalink:
-        facts.append(f"<{permalink}|Open the card>")
-    details = " · ".join(facts)
+        facts += [rt.text(" · "), rt.link(permalink, "Open the card")]
+    lines = [
+        rt.section(rt.text(action_title(approval.action) + ": ", bold=True), *_summary(approval)),
+        rt.section(*facts),
+    ]
     if not approval.may_be_decided_by(view.user):
-        details += f"\nCan be decided by {_who_may_decide(approval)}."
-    # The summary is cut first: the facts after it must survive the section's limit.
-    summary = cut(escape(approval.summary), max(SECTION_TEXT_MAX - len(details) - 10, 200))
-    return f"*{summary}*\n{details}"
+        lines.append(rt.section(rt.text("Can be decided by "), *_who_may_decide(approval), rt.text(".")))
+    return rt.block(*lines)
 
 
-def _who_may_decide(approval: PendingApproval) -> str:
+def _summary(approval: PendingApproval) -> list[rt.Element]:
+    # A line to recognise the request by; the card (and its details) has all of it.
+    words = visible(markup.typed(approval.summary), edges=False).text
+    if len(words) <= SUMMARY_SHOWN_MAX and len(approval.summary) < approval_memo.SUMMARY_MAX:
+        return [rt.text(words)]
+    return [rt.text(words[:SUMMARY_SHOWN_MAX]), rt.text("… (shortened: the card has all of it)", italic=True)]
+
+
+def _who_may_decide(approval: PendingApproval) -> list[rt.Element]:
     if sa.ANYONE in approval.approvers:
-        return f"anyone but {mention(approval.requester)}"
-    return ", ".join(mention(u) for u in approval.approvers) or "nobody"
+        return [rt.text("anyone but "), {"type": "user", "user_id": approval.requester}]
+    people: list[rt.Element] = []
+    for user in approval.approvers[:APPROVERS_NAMED_MAX]:
+        people += [rt.text(", ")] if people else []
+        people.append({"type": "user", "user_id": user})
+    if len(approval.approvers) > APPROVERS_NAMED_MAX:
+        people.append(rt.text(f" and {len(approval.approvers) - APPROVERS_NAMED_MAX} more"))
+    return people or [rt.text("nobody")]
 
 
-def _decision_buttons(workflow_id: str, index: int) -> dict[str, Any]:
+def _decision_buttons(workflow_id: str, index: int, seal: Callable[[str], str]) -> dict[str, Any]:
     # Block IDs must be unique within a message; the listeners match on action IDs only.
-    # No confirm dialog: Reject opens the reason modal, which is its confirmation.
-    return decision_buttons(workflow_id, f"{ACTIONS_BLOCK_ID}_{index}")
+    buttons = [*decision_buttons(workflow_id, seal(workflow_id)), details_button(workflow_id)]
+    return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": buttons}
 
 
 def _next_button(view: ApprovalsView, page: ApprovalsPage, shown: int) -> dict[str, Any]:

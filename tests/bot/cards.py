@@ -3,6 +3,7 @@
 from typing import Any
 
 from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 
@@ -21,6 +22,16 @@ def buttons(call: SlackCall) -> list[dict[str, Any]]:
 
 def shown(call: SlackCall) -> str:
     return str(call.args.get("blocks", "")) + call.args.get("text", "")
+
+
+def said(call: SlackCall) -> str:
+    """A message as a person reads it: rich_text drawn as text, mrkdwn as written."""
+    return reading(call.args.get("blocks", [])) or call.args.get("text", "")
+
+
+def name(user: str) -> str:
+    """How a card or reply names `user`: the fake users.info's display name."""
+    return f"@Name of {user}"
 
 
 def ephemerals_to(slack: FakeSlackWebApi, user: str) -> list[str]:
@@ -43,8 +54,8 @@ def click(
         value=button["value"],
         user=user,
         channel=card.args["channel"],
-        # The fake does not keep messages; the card's own ts plays no part in a decision.
-        message_ts="1700000099.000100",
+        # A click counts only on the approval's own card: the message Slack answered with.
+        message_ts=card.response["ts"],
         thread_ts=card.args.get("thread_ts"),
         trigger_id=trigger_id,
     )

@@ -10,7 +10,7 @@ from temporalio.client import Client
 from bot.decisions import submit_decision
 from bot.errors import SORRY
 from tests.agents import send_message, wait_for_answers
-from tests.approvals import APPROVER, BYSTANDER, OTHER_APPROVER, REQUESTER, start_approval
+from tests.approvals import APPROVER, BYSTANDER, FROM_LIST, OTHER_APPROVER, REQUESTER, start_approval
 from tests.bot.cards import buttons, click, ephemerals_to, shown
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_requests import SlackRequests
@@ -70,7 +70,9 @@ async def test_a_click_on_a_decided_approval_says_who_decided(
     bot: SlackRequests, slack: FakeSlackWebApi, approval, approve: bool
 ):
     card = await slack.wait_for_call("chat.postMessage")
-    await approval.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await approval.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     await approval.result()
 
     await bot.interaction(click(card, OTHER_APPROVER, approve=approve))
@@ -128,14 +130,18 @@ async def test_a_decision_signalled_after_the_approval_completed_is_already_deci
 ):
     await slack.wait_for_call("chat.postMessage")
     await approval.signal(
-        ApprovalWorkflow.decide, DecisionSubmission(approved=False, user=APPROVER, reason="no")
+        ApprovalWorkflow.decide,
+        DecisionSubmission(approved=False, user=APPROVER, reason="no", origin=FROM_LIST),
     )
     await approval.result()
 
     # What the bot meets when the approval completes between its check and its signal.
-    told = await submit_decision(client, approval.id, DecisionSubmission(approved=True, user=OTHER_APPROVER))
+    told = await submit_decision(
+        client, approval.id, DecisionSubmission(approved=True, user=OTHER_APPROVER, origin=FROM_LIST)
+    )
 
-    assert told.startswith(f"Already rejected by <@{APPROVER}>") and told.endswith(": no.")
+    # The reason is the rejecter's text: it is on the card, drawn inert, not in this line.
+    assert told.startswith(f"Already rejected by <@{APPROVER}> at <!date^") and "no" not in told[-5:]
 
 
 async def test_a_failing_listener_is_logged_with_its_workflow_id_and_the_user_told(

@@ -8,7 +8,7 @@ from temporalio.client import Client
 
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from tests.agents import wait_for_answers
-from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, shown, thread_replies
+from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, shown, thread_replies
 from tests.fakes.slack_payloads import TEAM, mention_event, view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -103,7 +103,7 @@ async def test_mention_to_card_to_click_to_thread_reply(
     assert f"Approved by <@{APPROVER}>" in shown(update) and buttons(update) == []
     reply = await slack.wait_for_call("chat.postMessage", count=2)
     assert (reply.args["channel"], reply.args["thread_ts"]) == (CHANNEL, mention_ts)
-    assert f"Approved by <@{APPROVER}>" in reply.args["text"]
+    assert f"Approved by {name(APPROVER)} at" in said(reply)
 
 
 async def test_a_rejection_with_a_reason_is_answered_in_the_thread(
@@ -118,9 +118,7 @@ async def test_a_rejection_with_a_reason_is_answered_in_the_thread(
 
     reply = await slack.wait_for_call("chat.postMessage", count=2)
     assert reply.args["thread_ts"] == mention_ts
-    assert f"Rejected by <@{APPROVER}>" in reply.args["text"] and reply.args["text"].endswith(
-        ": Paid last week"
-    )
+    assert f"Rejected by {name(APPROVER)} at" in said(reply) and "Paid last week" in said(reply)
 
 
 async def test_a_mention_inside_a_thread_is_answered_in_that_thread(

@@ -14,8 +14,9 @@ from blocks.reject_modal import (
     build_reject_modal,
     submitted_reason,
 )
-from tests.approvals import APPROVER, OTHER_APPROVER, start_approval, wire_request
+from tests.approvals import APPROVER, FROM_LIST, OTHER_APPROVER, pending_state, start_approval, wire_request
 from tests.bot.cards import buttons, click, ephemerals_to, shown
+from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -107,7 +108,9 @@ async def test_a_reason_submitted_after_someone_else_decided_is_told_so(
     approval = await start_approval(client, settings.temporal_task_queue)
     view = await open_reject_modal(bot, slack, user=OTHER_APPROVER)
     # While the modal is open, another approver approves from the card.
-    await approval.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+    await approval.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST)
+    )
     await approval.result()
 
     response = await bot.interaction(
@@ -127,11 +130,12 @@ def test_the_modal_fits_slacks_limits_and_round_trips_its_target():
         workflow_id="approval-" + "x" * 200, channel="C1", thread_ts="1.2", reason_required=True
     )
 
-    view = build_reject_modal(target, "Pay " + "ACME " * 2000)
+    view = build_reject_modal(target, pending_state(wire_request(summary="Pay " + "ACME " * 2000)))
 
     assert len(view["title"]["text"]) <= 24 and len(view["submit"]["text"]) <= 24
     assert len(view["private_metadata"]) <= 3000
     assert all(len(b["text"]["text"]) <= 3000 for b in view["blocks"] if b["type"] == "section")
+    assert "Pay " + "ACME " * 1999 + "ACME" in reading(view["blocks"]), "the rejecter sees all of it"
     assert RejectTarget.from_metadata(view["private_metadata"]) == target
     assert submitted_reason({"state": {"values": typed(" why ")}}) == "why"
     assert submitted_reason({"state": {"values": {}}}) == ""

@@ -11,7 +11,7 @@ from aiohttp import ClientSession
 
 from bot.server import EVENTS_PATH, HEALTH_PATH, serve
 from countersign.settings import Settings
-from tests.bot.cards import BOT_USER, cards, click, thread_replies
+from tests.bot.cards import BOT_USER, cards, click, name, said, thread_replies
 from tests.fakes.slack_payloads import mention_event
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.socket_mode import FakeSocketModeSlack
@@ -61,7 +61,7 @@ async def test_a_mention_and_a_click_over_socket_mode_end_in_a_thread_reply(
     await slack.wait_for_call("reactions.add", count=2)
     await socket_slack.send("interactive", click(card, APPROVER, approve=True))
     reply = await slack.wait_for_call("chat.postMessage", count=2)
-    assert f"Approved by <@{APPROVER}>" in reply.args["text"]
+    assert f"Approved by {name(APPROVER)} at" in said(reply)
     assert len(cards(slack)) == 1 and thread_replies(slack) == [reply]
 
 

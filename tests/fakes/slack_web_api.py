@@ -2,6 +2,7 @@
 call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors).
 """
 
+import copy
 import itertools
 import json
 from collections.abc import Callable
@@ -25,6 +26,8 @@ class SlackCall:
     method: str
     args: dict[str, Any]
     headers: dict[str, str]
+    response: dict[str, Any] = field(default_factory=dict)
+    """What the fake answered (a posted message's ts, …)."""
 
 
 @dataclass
@@ -43,6 +46,8 @@ class FakeSlackWebApi:
         self.attempts: list[SlackCall] = []
         """Every request, failed ones too."""
         self._failures: dict[str, list[_Failure]] = {}
+        self.names: dict[str, str] = {}
+        """Display names users.info answers with; anyone else is "Name of U…"."""
         self._ts = itertools.count(1)
         self._changes = Changes()
         self._runner: web.AppRunner | None = None
@@ -120,15 +125,16 @@ class FakeSlackWebApi:
                 # What Slack answers when one block breaks a limit: the whole message fails.
                 failure = _Failure(200, {"ok": False, "error": "invalid_blocks", "errors": problems})
         self.attempts.append(SlackCall(method, args, dict(request.headers)))
+        answer = {} if failure else self._answer(method, args)
         if failure is None:
             # Only calls Slack accepted count as done; a failed attempt leaves no message.
-            self.calls.append(SlackCall(method, args, dict(request.headers)))
+            self.calls.append(SlackCall(method, args, dict(request.headers), answer))
         await self._changes.notify()
         if failure:
             if isinstance(failure.body, str):
                 return web.Response(status=failure.status, text=failure.body, content_type="text/html")
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        return web.json_response(self._answer(method, args))
+        return web.json_response(answer)
 
     async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
         # Slack answers a response_url with plain text: "ok", or the error on a 4xx.
@@ -187,7 +193,12 @@ class FakeSlackWebApi:
                 },
             }
         if method == "users.info":
-            return _EXAMPLES["users.info"]["ok_example"]
+            user = str(args.get("user", ""))
+            answer = copy.deepcopy(_EXAMPLES["users.info"]["ok_example"])
+            name = self.names.get(user, f"Name of {user}")
+            answer["user"].update(id=user, name=user.lower(), real_name=name)
+            answer["user"]["profile"].update(display_name=name, real_name=name)
+            return answer
         return {"ok": True}
 
 

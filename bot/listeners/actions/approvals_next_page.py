@@ -23,4 +23,6 @@ async def handle_approvals_next_page(
     cursor = PageCursor.from_button_value(action["value"])
     # The list is ephemeral: whoever clicks is the person it was made for.
     view = cursor.view_for(body["user"]["id"])
-    await respond_with_approvals(respond, services_of(context).temporal, client, view, cursor)
+    container = body.get("container") or {}
+    shown_in = container.get("channel_id") or body["channel"]["id"]
+    await respond_with_approvals(respond, services_of(context), client, view, shown_in, cursor)

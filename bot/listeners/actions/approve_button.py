@@ -1,4 +1,4 @@
-"""Approve on a card: decide at once, or tell the clicker why not."""
+"""Approve on a card (or in an `/approvals` list): decide at once, or tell the clicker why not."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.decisions import refusal_before_deciding, submit_decision
 from bot.errors import WORKFLOW_ID_KEY
-from bot.listeners.actions.approval_click import approval_click
+from bot.listeners.actions.approval_click import NOT_YOUR_LIST, approval_click
 from bot.services import services_of
 from workflows.models import DecisionSubmission
 
@@ -20,13 +20,18 @@ async def handle_approve_button(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    click = approval_click(body, action)
+    services = services_of(context)
+    click = approval_click(body, action, services.list_buttons)
+    if click.workflow_id is None:
+        await click.tell(client, NOT_YOUR_LIST)
+        return
     context[WORKFLOW_ID_KEY] = click.workflow_id
-    temporal = services_of(context).temporal
-    refusal = await refusal_before_deciding(temporal, click.workflow_id, click.user)
+    refusal = await refusal_before_deciding(services.temporal, click.workflow_id, click.user, click.origin)
     if refusal is None:
         refusal = await submit_decision(
-            temporal, click.workflow_id, DecisionSubmission(approved=True, user=click.user)
+            services.temporal,
+            click.workflow_id,
+            DecisionSubmission(approved=True, user=click.user, origin=click.origin),
         )
     if refusal:
         await click.tell(client, refusal)

@@ -26,4 +26,4 @@ async def handle_approvals_command(
     if isinstance(asked, HelpRequest):
         await respond(**build_approvals_help(asked.problem), response_type="ephemeral")
         return
-    await respond_with_approvals(respond, services_of(context).temporal, client, asked)
+    await respond_with_approvals(respond, services_of(context), client, asked, shown_in=command["channel_id"])

@@ -9,7 +9,7 @@ from blocks.reject_modal import REASON_BLOCK_ID, REASON_REQUIRED_ERROR, RejectTa
 from bot.decisions import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
-from workflows.models import DecisionSubmission
+from workflows.models import ClickOrigin, DecisionSubmission
 
 
 async def handle_reject_reason(
@@ -31,7 +31,14 @@ async def handle_reject_reason(
     refusal = await submit_decision(
         services_of(context).temporal,
         target.workflow_id,
-        DecisionSubmission(approved=False, user=user, reason=reason),
+        DecisionSubmission(
+            approved=False,
+            user=user,
+            reason=reason,
+            # Where the Reject button was clicked, as the bot checked it before opening
+            # the modal; private_metadata is Slack's to keep, not the client's to change.
+            origin=ClickOrigin(target.channel, target.message_ts or "", from_list=target.from_list),
+        ),
     )
     if refusal:
         await client.chat_postEphemeral(
