@@ -49,7 +49,10 @@ async def approval_state(temporal: Client, workflow_id: str) -> ApprovalState | 
 def refusal_to_decide(state: ApprovalState, workflow_id: str, user: str, origin: ClickOrigin) -> str | None:
     """Why `user` cannot decide this approval from `origin` now; a click on another card is
     logged as a security warning with both cards."""
-    if state.status is ApprovalStatus.PENDING and (refusal := origin_refusal(state, origin)):
+    # Before the workflow has its card's ts (a click can beat the post's result by a few
+    # ms) only the workflow can compare; it waits for the ts and checks the click itself.
+    posted = state.message_ts is not None or origin.from_list
+    if posted and state.status is ApprovalStatus.PENDING and (refusal := origin_refusal(state, origin)):
         log.warning(
             "Security: a click on another message tried to decide an approval",
             extra={

@@ -1,10 +1,13 @@
 """Helpers for tests that start approvals."""
 
+import asyncio
+import time
 import uuid
 from datetime import UTC, datetime
 
 from temporalio.client import Client, WorkflowHandle
 
+from workflows import approval_memo
 from workflows.approval import ApprovalWorkflow
 from workflows.fingerprint import fingerprint
 from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin
@@ -58,3 +61,17 @@ async def start_approval(
         id=f"approval-{uuid.uuid4()}",
         task_queue=task_queue,
     )
+
+
+async def listed(client: Client, query: str, count: int, timeout: float = 20) -> None:
+    """Waits until visibility lists `count` approvals for `query`, each with its card's ts."""
+    # Visibility is eventually consistent, and the card's ts comes after its post.
+    deadline = time.monotonic() + timeout
+    while True:
+        executions = [w async for w in client.list_workflows(query)]
+        memos = [await w.memo() for w in executions]
+        if len(executions) == count and all(m.get(approval_memo.MESSAGE_TS) for m in memos):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"visibility listed {len(executions)} of {count} for {query}")
+        await asyncio.sleep(0.1)

@@ -1,6 +1,7 @@
 """ApprovalWorkflow on the real Temporal dev server, Slack faked on loopback."""
 
 import asyncio
+import logging
 import time
 import uuid
 
@@ -23,8 +24,8 @@ from tests.approvals import (
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from workflows import search_attributes as sa
 from workflows.approval import ApprovalWorkflow
-from workflows.approval_rules import refusal_for
-from workflows.models import ApprovalStatus, DecisionSubmission
+from workflows.approval_rules import NO_ORIGIN, NOT_ITS_CARD, refusal_for
+from workflows.models import ApprovalStatus, ClickOrigin, DecisionSubmission
 from workflows.worker import build_worker
 
 
@@ -371,3 +372,32 @@ async def test_a_rejection_without_a_required_reason_changes_nothing(
         "This request needs a reason to be rejected.",
     )
     assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
+
+
+async def test_a_decision_made_on_another_message_is_refused_and_logged_with_both(
+    client: Client, settings: Settings, slack: FakeSlackWebApi, worker, caplog: pytest.LogCaptureFixture
+):
+    handle = await start_approval(client, settings.temporal_task_queue)
+    card = await slack.wait_for_call("chat.postMessage")
+    elsewhere = ClickOrigin(channel=CHANNEL, message_ts="1700000099.000100")
+
+    with caplog.at_level(logging.WARNING):
+        await handle.signal(
+            ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=elsewhere)
+        )
+        await handle.signal(ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER))
+        await slack.wait_for_call("chat.postEphemeral", count=2)
+
+    assert ephemerals_to(slack, APPROVER) == [NOT_ITS_CARD, NO_ORIGIN]
+    assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
+    warnings = [r for r in caplog.records if r.getMessage().startswith("Security:")]
+    assert [(w.clicked_message_ts, w.card_message_ts) for w in warnings] == [
+        ("1700000099.000100", card.response["ts"]),
+        ("", card.response["ts"]),
+    ]
+
+    on_its_card = ClickOrigin(channel=CHANNEL, message_ts=card.response["ts"])
+    await handle.signal(
+        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=on_its_card)
+    )
+    assert (await handle.result()).status is ApprovalStatus.APPROVED

@@ -77,6 +77,7 @@ def test_the_manifest_asks_for_exactly_the_scopes_the_bot_uses(manifest):
         "chat:write",
         "commands",
         "reactions:write",
+        "users:read",
     ]
     assert "user" not in manifest["oauth_config"]["scopes"]
 

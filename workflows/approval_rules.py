@@ -80,7 +80,6 @@ NOT_ITS_CARD = (
     "Decide on the card itself, or from `/approvals`."
 )
 NO_ORIGIN = "This decision did not say which card it was made on, so it cannot count."
-CARD_NOT_POSTED = "The card is still being posted; try again in a moment."
 
 
 def origin_refusal(state: ApprovalState, origin: ClickOrigin | None) -> str | None:
@@ -90,8 +89,6 @@ def origin_refusal(state: ApprovalState, origin: ClickOrigin | None) -> str | No
         return NO_ORIGIN
     if origin.from_list:
         return None
-    if state.message_ts is None:
-        return CARD_NOT_POSTED
     if (origin.channel, origin.message_ts) != (state.request.channel, state.message_ts):
         return NOT_ITS_CARD
     return None

@@ -8,7 +8,6 @@ import asyncio
 import itertools
 import json
 import logging
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +19,11 @@ from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from bot.blocks.approvals_list import APPROVALS_PER_PAGE, HELP_TEXT, NEXT_PAGE_ACTION_ID
 from bot.errors import SORRY
-from tests.approvals import FROM_LIST, start_approval, wire_request
+from tests.approvals import FROM_LIST, listed, start_approval, wire_request
 from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import button_click, slash_command, view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
-from workflows import approval_memo
 from workflows.approval import ApprovalWorkflow
 from workflows.models import ApprovalStatus, DecisionSubmission
 
@@ -113,20 +111,6 @@ def list_click(user: str, block_id: str, button: dict[str, Any], response_url: s
     payload["actions"][0]["block_id"] = block_id
     payload["response_url"] = response_url
     return payload
-
-
-async def listed(client: Client, query: str, count: int, timeout: float = 20) -> None:
-    """Waits until visibility lists `count` approvals for `query`, each with its card's ts."""
-    # Visibility is eventually consistent, and the card's ts comes after its post.
-    deadline = time.monotonic() + timeout
-    while True:
-        executions = [w async for w in client.list_workflows(query)]
-        memos = [await w.memo() for w in executions]
-        if len(executions) == count and all(m.get(approval_memo.MESSAGE_TS) for m in memos):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"visibility listed {len(executions)} of {count} for {query}")
-        await asyncio.sleep(0.1)
 
 
 @dataclass
