@@ -305,3 +305,29 @@ async def test_a_decided_card_states_the_outcome_who_decided_and_what_ran(
     assert f"Approved by <@{APPROVER}> at" in text and "Expires" not in text
     assert "answered HTTP 200" in text
     assert len(webhooks.accepted) == 1
+
+
+async def test_approval_only_answers_say_nothing_ran_and_name_their_own_request(
+    bot: SlackRequests, slack: FakeSlackWebApi, worker
+):
+    first = a_mention("pay invoice 4411 to ACME")
+    thread_ts = first["event"]["ts"]
+    follow_up = mention_event(
+        text=f"<@{BOT_USER}> and refund order 77 to Initech",
+        user=REQUESTER,
+        channel=CHANNEL,
+        ts=f"{thread_ts[:-3]}999",
+        thread_ts=thread_ts,
+    )
+    # The thread takes one request at a time: the follow-up waits for the first's answer.
+    await bot.event(first)
+    await bot.event(follow_up)
+    for count in (1, 2):
+        await slack.wait_for(lambda n=count: len(cards(slack)) == n, what=f"card {count}")
+        await bot.interaction(click(cards(slack)[-1], APPROVER, approve=True))
+        await slack.wait_for(lambda n=count: len(thread_replies(slack)) == n, what=f"answer {count}")
+
+    answers = [said(reply) for reply in thread_replies(slack)]
+    assert ["pay invoice 4411 to ACME" in a for a in answers] == [True, False]
+    assert ["and refund order 77 to Initech" in a for a in answers] == [False, True]
+    assert all("nothing runs automatically" in a.lower() for a in answers), answers
