@@ -27,6 +27,7 @@ def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
         temporal=temporal_client,
         task_queue=settings.temporal_task_queue,
         list_buttons=ListButtons(settings.slack_bot_token),
+        allowed_bot_ids=settings.slack_allowed_bot_ids,
     )
     provide(app, services)
     register_listeners(app)

@@ -21,6 +21,8 @@ class BotServices:
     temporal: Client
     task_queue: str
     list_buttons: ListButtons
+    allowed_bot_ids: frozenset[str]
+    """Other apps' bots whose mentions may ask for approvals (SLACK_ALLOWED_BOT_IDS)."""
 
 
 def provide(app: AsyncApp, services: BotServices) -> None:

@@ -5,6 +5,7 @@ into one line on stderr and exit 2 (`exit_on_bad_settings`).
 """
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -59,6 +60,8 @@ class Settings:
     """"responses" (the Responses API) or "chat_completions" (for servers without it)."""
     agent_tracing: bool = False
     """Export openai-agents traces to OpenAI; off unless asked for (it fails noisily offline)."""
+    slack_allowed_bot_ids: frozenset[str] = frozenset()
+    """Other apps' bots (bot IDs, B…) whose mentions may ask for approvals; by default none."""
 
     @property
     def model(self) -> str | None:
@@ -117,6 +120,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         ),
         openai_api_style=read.text("OPENAI_API_STYLE", "responses", check=_api_style),
         agent_tracing=read.flag("OPENAI_AGENTS_TRACING", False),
+        slack_allowed_bot_ids=read.ids("SLACK_ALLOWED_BOT_IDS", check=_bot_id),
     )
 
 
@@ -166,6 +170,17 @@ class _Reader:
             raise SettingsError(f"{name} must be true or false (got {raw!r})")
         return _FLAGS[raw]
 
+    def ids(self, name: str, check: Callable[[str], str | None]) -> frozenset[str]:
+        """A comma-separated list, each entry checked; unset or blank is the empty set."""
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            return frozenset()
+        entries = [entry.strip() for entry in raw.split(",")]
+        for entry in entries:
+            if problem := check(entry):
+                raise SettingsError(f"{name} {problem} (got {raw!r})")
+        return frozenset(entries)
+
     def path(self, name: str) -> Path | None:
         raw = self._values.get(name, "").strip()
         if not raw:
@@ -205,6 +220,14 @@ def _http_url(raw: str) -> str | None:
 def _host_port(raw: str) -> str | None:
     host, _, port = raw.rpartition(":")
     return None if host and port.isdigit() else "must be host:port, like 127.0.0.1:7233"
+
+
+def _bot_id(entry: str) -> str | None:
+    # Strict on purpose: an entry that could never equal an event's bot_id (a user ID U…,
+    # an app ID A…, lowercase) would otherwise allow nobody, silently.
+    if re.fullmatch(r"B[A-Z0-9]+", entry):
+        return None
+    return f"must be bot IDs like B0123 separated by commas; {entry!r} is not one"
 
 
 def _api_style(raw: str) -> str | None:

@@ -36,6 +36,23 @@ def test_the_env_file_is_read_and_the_environment_wins(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("written", "allowed"),
+    [
+        (None, set()),
+        (" ", set()),
+        ("B0123", {"B0123"}),
+        ("B0123, B19LU7CSY ,B0123", {"B0123", "B19LU7CSY"}),
+    ],
+)
+def test_no_bot_may_ask_unless_its_id_is_allowed(written: str | None, allowed: set[str]):
+    environ = {} if written is None else {"SLACK_ALLOWED_BOT_IDS": written}
+
+    settings = load_settings(environ, env_file=NO_FILE)
+
+    assert settings.slack_allowed_bot_ids == frozenset(allowed)
+
+
+@pytest.mark.parametrize(
     ("environ", "named"),
     [
         ({"PORT": "eighty"}, "PORT must be a whole number from 1 to 65535 (got 'eighty')"),
@@ -45,6 +62,12 @@ def test_the_env_file_is_read_and_the_environment_wins(tmp_path):
         ({"TEMPORAL_ADDRESS": "localhost"}, "TEMPORAL_ADDRESS must be host:port"),
         ({"TEMPORAL_TLS": "maybe"}, "TEMPORAL_TLS must be true or false"),
         ({"TEMPORAL_TLS_CERT": "/nonexistent.pem"}, "TEMPORAL_TLS_CERT must name a readable file"),
+        (
+            {"SLACK_ALLOWED_BOT_IDS": "B0123,U0456"},
+            "SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123 separated by commas; 'U0456' is not one",
+        ),
+        ({"SLACK_ALLOWED_BOT_IDS": "b0123"}, "SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123"),
+        ({"SLACK_ALLOWED_BOT_IDS": "B0123,,B0456"}, "SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123"),
     ],
 )
 def test_a_malformed_or_missing_setting_is_named(environ, named):
@@ -68,4 +91,22 @@ def test_the_worker_stops_at_start_with_one_line_naming_the_setting(tmp_path):
     assert run.returncode == 2
     assert run.stderr.strip().splitlines() == [
         "countersign worker: TEMPORAL_ADDRESS must be host:port, like 127.0.0.1:7233 (got 'nowhere')"
+    ]
+
+
+def test_the_bot_stops_at_start_on_a_malformed_allowed_bot_list(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEMPORAL_"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.server"],
+        env=environ | {"SLACK_ALLOWED_BOT_IDS": "A0APP"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "countersign bot: SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123 separated by commas;"
+        " 'A0APP' is not one (got 'A0APP')"
     ]

@@ -1,4 +1,5 @@
-"""A mention of the bot starts (exactly once) the agent workflow for that request."""
+"""A mention of the bot starts (exactly once) the agent workflow for that request; one by
+another app's bot starts nothing unless SLACK_ALLOWED_BOT_IDS names it (mention_author)."""
 
 import logging
 import re
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.common import WorkflowIDConflictPolicy
 
 from bot.errors import WORKFLOW_ID_KEY
+from bot.listeners.events.mention_author import bot_id_of, refusal_of_author, requester_of
 from bot.services import services_of
 from workflows.agent import AgentWorkflow, Conversation
 from workflows.models import AgentRequest
@@ -25,6 +27,17 @@ async def handle_app_mention(
     ack: AsyncAck, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient
 ) -> None:
     await ack()
+    services = services_of(context)
+    event = body["event"]
+    if refusal := refusal_of_author(event, services.allowed_bot_ids):
+        # Not even the "taken" reaction or a hint: a bot reads neither, and an answer to a
+        # bot is one more message for it to answer.
+        log.info(
+            "Mention ignored, its author may not ask: %s",
+            refusal,
+            extra={"channel": event.get("channel"), "bot_id": bot_id_of(event)},
+        )
+        return
     request = agent_request(body, context.get("bot_user_id"))
     if not request.text:
         await client.chat_postEphemeral(
@@ -33,7 +46,6 @@ async def handle_app_mention(
         return
     workflow_id = agent_workflow_id(request)
     context[WORKFLOW_ID_KEY] = workflow_id
-    services = services_of(context)
     # Signal-with-start: the thread's conversation workflow gets the message, starting if
     # it is not running. Slack's redeliveries (X-Slack-Retry-Num 1-3) carry the same event
     # ts, which the workflow drops, so one mention is one request and one card.
@@ -58,7 +70,7 @@ def agent_request(body: dict[str, Any], bot_user_id: str | None) -> AgentRequest
     return AgentRequest(
         team=body.get("team_id") or event.get("team", ""),
         channel=event["channel"],
-        user=event["user"],
+        user=requester_of(event),
         text=_without_mention(event.get("text", ""), bot_user_id),
         event_ts=event["ts"],
         thread_ts=event.get("thread_ts") or event["ts"],
