@@ -40,6 +40,8 @@ async def handle_app_mention(
         return
     request = agent_request(body, context.get("bot_user_id"))
     if not request.text:
+        if not event.get("user"):
+            return  # an allowed legacy bot: an ephemeral needs a person to show it to
         await client.chat_postEphemeral(
             channel=request.channel, user=request.user, text=EMPTY_REQUEST_HINT, thread_ts=request.thread_ts
         )
