@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from countersign.settings import SANDBOX_BOT_TOKEN
-from sandbox.directory import BOT, CHANNEL, PEOPLE
+from sandbox.directory import BOT, CHANNEL, PEOPLE, display_name
 from tests.fakes.recording_bot import RecordingBot
 from tests.sandbox_run import RunningSandbox, serve_sandbox
 
@@ -132,6 +132,8 @@ async def test_users_info_answers_for_every_person_with_slacks_shape(slack: Asyn
         answer = (await slack.users_info(user=person.id)).data
         assert_same_shape(EXAMPLES["users.info"]["ok_example"], answer)
         assert (answer["user"]["real_name"], answer["user"]["is_bot"]) == (person.real_name, person.is_bot)
+        # A bot names people as users.info does; the page draws their mentions the same.
+        assert answer["user"]["profile"]["display_name"] == display_name(person.id)
 
 
 async def test_a_wrong_or_missing_token_is_refused(sandbox: RunningSandbox):
