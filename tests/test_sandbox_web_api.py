@@ -172,6 +172,15 @@ async def test_invalid_blocks_are_refused_whole_as_slack_does(slack: AsyncWebCli
     with pytest.raises(SlackApiError) as unknown:
         await slack.chat_postEphemeral(channel=CHANNEL.id, user=ADA, text="x", blocks=[{"type": "fancy"}])
     assert unknown.value.response["error"] == "invalid_blocks"
+    sparkle = [
+        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [{"type": "sparkle"}]}]}
+    ]
+    with pytest.raises(SlackApiError) as unknown_element:
+        await slack.chat_postMessage(channel=CHANNEL.id, text="x", blocks=sparkle)
+    assert unknown_element.value.response["error"] == "invalid_blocks"
+    assert unknown_element.value.response["errors"] == [
+        "unsupported element type here: 'sparkle' [json-pointer:/blocks/0/elements/0/elements/0/type]"
+    ]
     assert sandbox.state.workspace.messages == {}, "a refused message is not posted"
 
 
