@@ -68,8 +68,10 @@ def user_object(who: Person) -> dict[str, Any]:
     first, _, last = who.real_name.partition(" ")
     profile: dict[str, Any] = {
         "avatar_hash": f"sandbox{who.id.lower()}",
-        "display_name": who.name,
-        "display_name_normalized": who.name,
+        # What the page shows for a mention of them (directory.display_name), as Slack
+        # shows the display name; the handle is `name`.
+        "display_name": who.real_name,
+        "display_name_normalized": who.real_name,
         "email": f"{who.name}@{TEAM_ID.lower()}.example.com",
         "first_name": first,
         "last_name": last,

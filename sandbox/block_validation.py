@@ -3,7 +3,9 @@
 Slack refuses the whole message (`invalid_blocks`) or view (`invalid_arguments`) when
 one part breaks a rule, and lists each problem with a JSON pointer to it; so does this.
 Only what Slack is known to check is checked: an unknown block type, a missing required
-part, a length or count over a published limit, a duplicate ID.
+part, a length or count over a published limit, a duplicate ID. rich_text is held to
+Slack's Block Kit reference: which parts each part may hold, their required fields and
+their documented values (sandbox/limits.py names each page).
 """
 
 from typing import Any
@@ -42,6 +44,14 @@ def view_problems(view: Any) -> list[str]:
 
 def _is_input(block: Any) -> bool:
     return isinstance(block, dict) and block.get("type") == "input"
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class _Checker:
@@ -129,6 +139,73 @@ class _Checker:
                 self.fail(f"{where}/type", f"unsupported context element type: {kind!r}")
             elif kind in lim.TEXT_TYPES:
                 self.text(element, where, lim.SECTION_TEXT_MAX)
+
+    def _rich_text(self, block: dict[str, Any], at: str) -> None:
+        # Each rule is from Slack's Block Kit reference; sandbox/limits.py names the page.
+        containers = block.get("elements")
+        if not isinstance(containers, list):
+            self.fail(f"{at}/elements", "must provide an array")
+            return
+        for i, container in enumerate(containers):
+            where = f"{at}/elements/{i}"
+            kind = container.get("type") if isinstance(container, dict) else None
+            if kind not in lim.RICH_TEXT_OBJECTS:
+                self.fail(f"{where}/type", f"unsupported element type here: {kind!r}")
+            elif kind == "rich_text_list":
+                self.rich_text_list(container, where)
+            else:
+                pre = kind == "rich_text_preformatted"
+                self.rich_text_elements(
+                    container, where, lim.PREFORMATTED_ELEMENTS if pre else lim.RICH_TEXT_ELEMENTS
+                )
+                self.border(container, where)
+
+    def rich_text_list(self, rt_list: dict[str, Any], at: str) -> None:
+        if rt_list.get("style") not in lim.LIST_STYLES:
+            self.fail(f"{at}/style", f"must be one of {list(lim.LIST_STYLES)}")
+        items = rt_list.get("elements")
+        if not isinstance(items, list):
+            self.fail(f"{at}/elements", "must provide an array")
+        else:
+            for i, item in enumerate(items):
+                kind = item.get("type") if isinstance(item, dict) else None
+                if kind != "rich_text_section":
+                    self.fail(f"{at}/elements/{i}/type", f"unsupported element type here: {kind!r}")
+                else:
+                    self.rich_text_elements(item, f"{at}/elements/{i}", lim.RICH_TEXT_ELEMENTS)
+        indent = rt_list.get("indent", 0)
+        if not _is_integer(indent) or not 0 <= indent <= lim.LIST_INDENT_MAX:
+            self.fail(f"{at}/indent", f"must be a number from 0 to {lim.LIST_INDENT_MAX}")
+        if "offset" in rt_list and not _is_integer(rt_list["offset"]):
+            self.fail(f"{at}/offset", "must be a number")
+        self.border(rt_list, at)
+
+    def border(self, container: dict[str, Any], at: str) -> None:
+        if "border" in container and container["border"] not in lim.BORDER_VALUES:
+            self.fail(f"{at}/border", f"must be one of {list(lim.BORDER_VALUES)}")
+
+    def rich_text_elements(self, container: dict[str, Any], at: str, allowed: frozenset[str]) -> None:
+        elements = container.get("elements")
+        if not isinstance(elements, list):
+            self.fail(f"{at}/elements", "must provide an array")
+            return
+        for i, element in enumerate(elements):
+            where = f"{at}/elements/{i}"
+            kind = element.get("type") if isinstance(element, dict) else None
+            if kind not in allowed:
+                self.fail(f"{where}/type", f"unsupported element type here: {kind!r}")
+                continue
+            if (field := lim.RICH_TEXT_REQUIRED_FIELD.get(kind)) and not isinstance(element.get(field), str):
+                self.fail(f"{where}/{field}", "must provide a string")
+            elif kind == "broadcast" and element["range"] not in lim.BROADCAST_RANGES:
+                self.fail(f"{where}/range", f"must be one of {list(lim.BROADCAST_RANGES)}")
+            if kind == "date":
+                if not _is_number(element.get("timestamp")):
+                    self.fail(f"{where}/timestamp", "must provide a number")
+                if not isinstance(element.get("format"), str):
+                    self.fail(f"{where}/format", "must provide a string")
+            if "style" in element and not isinstance(element["style"], dict):
+                self.fail(f"{where}/style", "must provide an object")
 
     def _actions(self, block: dict[str, Any], at: str) -> None:
         elements = block.get("elements")

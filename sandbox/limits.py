@@ -82,3 +82,60 @@ INPUT_ELEMENTS = INTERACTIVE_ELEMENTS - {"button", "overflow", "workflow_button"
 ACCESSORY_ELEMENTS = INTERACTIVE_ELEMENTS | {"image"}
 CONTEXT_ELEMENTS = frozenset({"image", "mrkdwn", "plain_text"})
 TEXT_TYPES = frozenset({"mrkdwn", "plain_text"})
+
+# rich_text, as Slack's Block Kit reference describes it (docs.slack.dev/reference/block-kit/,
+# the page of each part named beside it); Slack checks no published length here.
+# blocks/rich-text-block: what a rich_text block's `elements` may hold.
+RICH_TEXT_OBJECTS = frozenset(
+    {"rich_text_list", "rich_text_preformatted", "rich_text_quote", "rich_text_section"}
+)
+# block-elements/rich-text-section-element (the quote and list pages give the same list):
+# the elements a section, a quote or a list item may hold.
+RICH_TEXT_ELEMENTS = frozenset(
+    {
+        "attachment_mention",
+        "broadcast",
+        "canvas",
+        "canvas_message_unfurl",
+        "canvas_user_mention",
+        "channel",
+        "citation",
+        "color",
+        "date",
+        "emoji",
+        "file",
+        "link",
+        "list_record",
+        "message_mention",
+        "salesforce_data_field",
+        "tag",
+        "team",
+        "text",
+        "user",
+        "usergroup",
+        "work_object_mention",
+        "workflow_mention",
+    }
+)
+# block-elements/rich-text-preformatted-element: "An array of text or link elements".
+PREFORMATTED_ELEMENTS = frozenset({"link", "text"})
+# block-elements/rich-text-list-element: style is required, "Either bullet or ordered".
+LIST_STYLES = ("bullet", "ordered")
+# The Node Slack SDK's types on docs.slack.dev (RichTextList.indent "a number from 0
+# (default) to 8"; RichTextBorderable.border "0 | 1").
+LIST_INDENT_MAX = 8
+BORDER_VALUES = (0, 1)
+# block-elements/broadcast-element: range "can be here, channel, or everyone".
+BROADCAST_RANGES = ("here", "channel", "everyone")
+# The required string field of each element, from its page under block-elements/ (text,
+# link, user, usergroup, emoji, broadcast; channel from the Node SDK's
+# RichTextChannelMention); date-element requires a number `timestamp`, a string `format`.
+RICH_TEXT_REQUIRED_FIELD = {
+    "broadcast": "range",
+    "channel": "channel_id",
+    "emoji": "name",
+    "link": "url",
+    "text": "text",
+    "user": "user_id",
+    "usergroup": "usergroup_id",
+}

@@ -52,6 +52,11 @@ def plain_text_to_html(text: str, *, emoji: bool = True) -> str:
     return emojize(escaped) if emoji else escaped
 
 
+def safe_link(url: str) -> bool:
+    """Whether Slack would make `url` clickable: web and mail links only, never javascript:."""
+    return bool(_SAFE_LINK.match(url))
+
+
 def _escape(text: str) -> str:
     # Undo Slack's own escaping first, so `&amp;lt;` is not shown as `&lt;`.
     return html.escape(html.unescape(text), quote=False)
@@ -81,7 +86,7 @@ def _special(token: str, name_of: Callable[[str], str]) -> str:
     if target.startswith("!"):
         return f'<span class="mention">@{html.escape(target[1:])}</span>'
     url = html.unescape(target)
-    if _SAFE_LINK.match(url):
+    if safe_link(url):
         shown = _escape(label) if label else html.escape(url)
         return f'<a href="{html.escape(url)}" target="_blank" rel="noopener">{shown}</a>'
     return _escape(f"<{token}>")

@@ -1,8 +1,8 @@
 """Block Kit to HTML: messages and modals as the Slack client draws them.
 
-Anything the sandbox does not draw (an image, a select menu, a rich_text block) becomes
-a visible placeholder naming its type: a bot author must see that it is there, never
-have it silently dropped.
+rich_text blocks are drawn by sandbox.rich_text_html. Anything the sandbox does not draw
+(an image, a select menu, a table) becomes a visible placeholder naming its type: a bot
+author must see that it is there, never have it silently dropped.
 """
 
 import html
@@ -15,6 +15,7 @@ from sandbox.directory import display_name, person
 from sandbox.emoji import emoji
 from sandbox.messages import Message
 from sandbox.mrkdwn import mrkdwn_to_html, plain_text_to_html
+from sandbox.rich_text_html import rich_text_html
 
 
 @dataclass
@@ -71,7 +72,8 @@ def _block(block: dict[str, Any], form: FormState) -> str:
     kind = block.get("type", "")
     block_id = html.escape(str(block.get("block_id", "")))
     if kind == "header":
-        return f'<div class="block header" data-block-id="{block_id}">{_text(block.get("text"))}</div>'
+        # A header is plain_text only: its text is never read as mrkdwn.
+        return f'<div class="block header" data-block-id="{block_id}">{_plain(block.get("text"))}</div>'
     if kind == "divider":
         return '<hr class="block divider">'
     if kind == "section":
@@ -84,6 +86,8 @@ def _block(block: dict[str, Any], form: FormState) -> str:
         return f'<div class="block actions" data-block-id="{block_id}">{elements}</div>'
     if kind == "input":
         return _input(block, form)
+    if kind == "rich_text":
+        return f'<div class="block rich-text" data-block-id="{block_id}">{rich_text_html(block)}</div>'
     return _placeholder(f"{kind} block", "block")
 
 
@@ -186,7 +190,10 @@ def _text(text: Any) -> str:
 
 
 def _plain(text: Any) -> str:
-    return plain_text_to_html(text.get("text", "")) if isinstance(text, dict) else ""
+    """A plain_text object: `:codes:` become emoji unless it says `emoji: false`."""
+    if not isinstance(text, dict):
+        return ""
+    return plain_text_to_html(str(text.get("text", "")), emoji=text.get("emoji", True) is not False)
 
 
 def _placeholder(what: str, kind: str) -> str:

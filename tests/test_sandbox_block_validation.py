@@ -6,17 +6,37 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from blocks.approval_card import build_approval_card
+from blocks.details_modal import build_details_modal
 from blocks.reject_modal import RejectTarget, build_reject_modal
+from blocks.thread_reply import build_thread_reply
 from sandbox import limits
 from sandbox.block_validation import message_block_problems, view_problems
 from tests.approvals import pending_state
-from workflows.models import ApprovalCard, ApprovalRequest
+from workflows.models import (
+    REPLY_FORMAT_INERT,
+    ActionRecord,
+    ApprovalCard,
+    ApprovalRequest,
+    ApprovalResult,
+    ApprovalStatus,
+    Decision,
+    ExecutionRecord,
+    ThreadReply,
+)
 
 LIMITS = json.loads((Path(__file__).parent / "fixtures/slack/block_kit_limits.json").read_text())
 
 
 def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def rich_text(*containers) -> dict:
+    return {"type": "rich_text", "elements": list(containers)}
+
+
+def rt_section(*elements) -> dict:
+    return {"type": "rich_text_section", "elements": list(elements)}
 
 
 def button(**changes) -> dict:
@@ -144,3 +164,140 @@ def test_views_are_checked_like_slack_checks_them():
         {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": [section("x")] * 101}
     ) == ["no more than 100 items allowed [json-pointer:/view/blocks]"]
     assert view_problems("nope") == ["must provide an object [json-pointer:/view]"]
+
+
+def test_the_bots_rich_text_cards_replies_and_modals_pass():
+    decided_at = datetime(2030, 1, 1, tzinfo=UTC)
+    request = ApprovalRequest(
+        action="wire_transfer",
+        summary="pay <@U1> *now* <!channel> :x:",
+        parameters={"memo": "<script>\nx", "link": "https://x.test/<a>"},
+        requester="U1",
+        channel="C1",
+    )
+    rejected = Decision(approved=False, decided_at=decided_at, decided_by="U2", reason="<b>no</b>\n*why*")
+    failed = ExecutionRecord(finished_at=decided_at, succeeded=False, summary="", error="HTTP 500 <html>")
+    for status, decision, execution in (
+        (ApprovalStatus.REJECTED, rejected, None),
+        (ApprovalStatus.APPROVED, Decision(approved=True, decided_at=decided_at, decided_by="U2"), failed),
+    ):
+        card = ApprovalCard(
+            workflow_id="approval-1",
+            request=request,
+            fingerprint="abc",
+            expires_at=decided_at,
+            status=status,
+            decision=decision,
+            execution=execution,
+        )
+        assert message_block_problems(build_approval_card(card)["blocks"]) == []
+        record = ActionRecord(
+            action="wire_transfer",
+            approval=ApprovalResult(status=status, fingerprint="abc", decision=decision),
+            request=request.summary,
+            execution=execution,
+        )
+        reply = ThreadReply(
+            channel="C1", thread_ts="1.1", text="Done <@U1>", records=[record], format=REPLY_FORMAT_INERT
+        )
+        assert message_block_problems(build_thread_reply(reply, {"U2": "Grace"})["blocks"]) == []
+    assert view_problems(build_details_modal(pending_state(request))) == []
+
+
+def test_rich_text_with_every_part_slack_documents_passes():
+    styled = {
+        "type": "text",
+        "text": "t",
+        "style": {"bold": True, "italic": True, "strike": True, "code": True},
+    }
+    elements = [
+        styled,
+        {"type": "link", "url": "https://x.test", "text": "x"},
+        {"type": "user", "user_id": "U1"},
+        {"type": "usergroup", "usergroup_id": "S1"},
+        {"type": "channel", "channel_id": "C1"},
+        {"type": "broadcast", "range": "everyone"},
+        {"type": "emoji", "name": "wave", "unicode": "1f44b"},
+        {"type": "date", "timestamp": 1700000000, "format": "{date_num} {time}", "fallback": "then"},
+    ]
+    block = rich_text(
+        rt_section(*elements),
+        {"type": "rich_text_quote", "elements": elements, "border": 1},
+        {"type": "rich_text_preformatted", "elements": [styled, elements[1]], "border": 0},
+        {
+            "type": "rich_text_list",
+            "style": "ordered",
+            "indent": 8,
+            "offset": 3,
+            "border": 0,
+            "elements": [rt_section(*elements)],
+        },
+        rt_section(),
+    )
+    assert message_block_problems([block]) == []
+
+
+def test_rich_text_parts_slack_does_not_know_are_refused_at_their_place():
+    assert message_block_problems(
+        [rich_text({"type": "rich_text_table"}, rt_section({"type": "sparkle"}))]
+    ) == [
+        "unsupported element type here: 'rich_text_table' [json-pointer:/blocks/0/elements/0/type]",
+        "unsupported element type here: 'sparkle' [json-pointer:/blocks/0/elements/1/elements/0/type]",
+    ]
+    # A code block holds only text and links (Slack's rich_text_preformatted reference).
+    pre = {"type": "rich_text_preformatted", "elements": [{"type": "user", "user_id": "U1"}]}
+    assert message_block_problems([rich_text(pre)]) == [
+        "unsupported element type here: 'user' [json-pointer:/blocks/0/elements/0/elements/0/type]"
+    ]
+    # A list's items are sections, nothing else.
+    nested = {
+        "type": "rich_text_list",
+        "style": "bullet",
+        "elements": [{"type": "rich_text_quote", "elements": []}],
+    }
+    assert message_block_problems([rich_text(nested)]) == [
+        "unsupported element type here: 'rich_text_quote' [json-pointer:/blocks/0/elements/0/elements/0/type]"
+    ]
+
+
+def test_rich_text_missing_or_undocumented_values_are_refused():
+    assert message_block_problems([{"type": "rich_text"}]) == [
+        "must provide an array [json-pointer:/blocks/0/elements]"
+    ]
+    assert message_block_problems([rich_text({"type": "rich_text_section"})]) == [
+        "must provide an array [json-pointer:/blocks/0/elements/0/elements]"
+    ]
+    elements = [
+        {"type": "text"},
+        {"type": "link", "text": "no url"},
+        {"type": "user"},
+        {"type": "broadcast", "range": "team"},
+        {"type": "emoji", "unicode": "1f44b"},
+        {"type": "date", "timestamp": "soon", "fallback": "x"},
+        {"type": "text", "text": "t", "style": "bold"},
+    ]
+    at = "/blocks/0/elements/0/elements"
+    assert message_block_problems([rich_text(rt_section(*elements))]) == [
+        f"must provide a string [json-pointer:{at}/0/text]",
+        f"must provide a string [json-pointer:{at}/1/url]",
+        f"must provide a string [json-pointer:{at}/2/user_id]",
+        f"must be one of ['here', 'channel', 'everyone'] [json-pointer:{at}/3/range]",
+        f"must provide a string [json-pointer:{at}/4/name]",
+        f"must provide a number [json-pointer:{at}/5/timestamp]",
+        f"must provide a string [json-pointer:{at}/5/format]",
+        f"must provide an object [json-pointer:{at}/6/style]",
+    ]
+    bad_list = {
+        "type": "rich_text_list",
+        "style": "dashed",
+        "indent": 9,
+        "offset": "1",
+        "border": 2,
+        "elements": [],
+    }
+    assert message_block_problems([rich_text(bad_list)]) == [
+        "must be one of ['bullet', 'ordered'] [json-pointer:/blocks/0/elements/0/style]",
+        "must be a number from 0 to 8 [json-pointer:/blocks/0/elements/0/indent]",
+        "must be a number [json-pointer:/blocks/0/elements/0/offset]",
+        "must be one of [0, 1] [json-pointer:/blocks/0/elements/0/border]",
+    ]

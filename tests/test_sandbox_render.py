@@ -72,7 +72,7 @@ def test_buttons_carry_what_a_click_needs_and_their_confirm_dialog():
 def test_what_the_sandbox_does_not_draw_is_a_visible_placeholder():
     html = blocks_html(
         [
-            {"type": "rich_text", "elements": []},
+            {"type": "table", "rows": []},
             {"type": "image", "image_url": "https://x.test/a.png", "alt_text": "chart"},
             {"type": "actions", "elements": [{"type": "static_select", "action_id": "pick"}]},
             {
@@ -87,7 +87,7 @@ def test_what_the_sandbox_does_not_draw_is_a_visible_placeholder():
         ]
     )
     for shown in (
-        "rich_text block",
+        "table block",
         "image block",
         "static_select element",
         "datepicker element",

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from countersign.settings import SANDBOX_BOT_TOKEN
-from sandbox.directory import BOT, CHANNEL, PEOPLE
+from sandbox.directory import BOT, CHANNEL, PEOPLE, display_name
 from tests.fakes.recording_bot import RecordingBot
 from tests.sandbox_run import RunningSandbox, serve_sandbox
 
@@ -132,6 +132,8 @@ async def test_users_info_answers_for_every_person_with_slacks_shape(slack: Asyn
         answer = (await slack.users_info(user=person.id)).data
         assert_same_shape(EXAMPLES["users.info"]["ok_example"], answer)
         assert (answer["user"]["real_name"], answer["user"]["is_bot"]) == (person.real_name, person.is_bot)
+        # A bot names people as users.info does; the page draws their mentions the same.
+        assert answer["user"]["profile"]["display_name"] == display_name(person.id)
 
 
 async def test_a_wrong_or_missing_token_is_refused(sandbox: RunningSandbox):
@@ -170,6 +172,15 @@ async def test_invalid_blocks_are_refused_whole_as_slack_does(slack: AsyncWebCli
     with pytest.raises(SlackApiError) as unknown:
         await slack.chat_postEphemeral(channel=CHANNEL.id, user=ADA, text="x", blocks=[{"type": "fancy"}])
     assert unknown.value.response["error"] == "invalid_blocks"
+    sparkle = [
+        {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [{"type": "sparkle"}]}]}
+    ]
+    with pytest.raises(SlackApiError) as unknown_element:
+        await slack.chat_postMessage(channel=CHANNEL.id, text="x", blocks=sparkle)
+    assert unknown_element.value.response["error"] == "invalid_blocks"
+    assert unknown_element.value.response["errors"] == [
+        "unsupported element type here: 'sparkle' [json-pointer:/blocks/0/elements/0/elements/0/type]"
+    ]
     assert sandbox.state.workspace.messages == {}, "a refused message is not posted"
 
 

@@ -328,12 +328,19 @@ function slackDate(moment, format) {
   };
   const tokens = {
     date_num: `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`,
+    date_slash: `${pad(moment.getDate())}/${pad(moment.getMonth() + 1)}/${moment.getFullYear()}`,
     date,
+    date_long_full: day({ month: "long", day: "numeric", year: "numeric" }),
     date_short: day({ month: "short", day: "numeric", year: "numeric" }),
     date_long: `${day({ weekday: "long" })}, ${date}`,
     date_pretty: pretty(date),
     date_short_pretty: pretty(day({ month: "short", day: "numeric", year: "numeric" })),
     date_long_pretty: pretty(`${day({ weekday: "long" })}, ${date}`),
+    day_divider_pretty: pretty(
+      moment.getFullYear() === new Date().getFullYear()
+        ? `${day({ weekday: "long" })}, ${day({ month: "long" })} ${ordinal(moment.getDate())}`
+        : `${day({ weekday: "long" })}, ${date}`,
+    ),
     time: moment.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" }),
     time_secs: moment.toLocaleTimeString("en-US"),
     ago: ago(moment),

@@ -80,7 +80,9 @@ async def test_reject_with_the_reason_modal(stack: Stack, open_page: OpenPage, r
     await page.press(page.card(request_text), "Reject")
     await expect(page.confirm_dialog).to_contain_text("Reject this request?")
     await page.press(page.confirm_dialog, "Reject")
-    await expect(page.modal).to_contain_text(f"Rejecting: {request_text}")
+    # The modal shows the request itself, as the card does, above the reason field.
+    await expect(page.modal).to_contain_text("The request, as written")
+    await expect(page.modal.locator(".rt-quote")).to_have_text(request_text)
     await page.modal.locator("textarea").fill("Invoice already paid last week")
     await page.press(page.modal, "Reject")
     await expect(page.modal).to_be_hidden()
@@ -103,8 +105,8 @@ async def test_approvals_lists_what_is_waiting_and_decides_from_the_list(
     listed = await list_approvals_until_shown(page, request_text)
     await expect(listed).to_contain_text("Only visible to you")
     await expect(listed).to_contain_text("Approvals waiting for you")
-    # Each item is a section with its own Approve / Reject row right below it.
-    item = listed.locator(".block.section").filter(has_text=request_text)
+    # Each item is a rich_text block with its own Approve / Reject row right below it.
+    item = listed.locator(".block.rich-text").filter(has_text=request_text)
     await page.press(item.locator("xpath=following-sibling::div[contains(@class, 'actions')][1]"), "Approve")
 
     await expect(page.card(request_text)).to_contain_text("Approved by @Grace Hopper")

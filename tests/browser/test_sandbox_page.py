@@ -3,11 +3,13 @@ dialogs, modal field errors, ephemeral messages seen only by their person, live 
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from playwright.async_api import expect
 from slack_sdk.web.async_client import AsyncWebClient
 
+from blocks.approval_card import build_approval_card
 from countersign.settings import SANDBOX_BOT_TOKEN
 from sandbox.directory import PEOPLE
 from sandbox.views import REQUIRED_FIELD
@@ -15,8 +17,10 @@ from tests.browser.conftest import OpenPage
 from tests.browser.tiny_bolt_bot import DATE_FALLBACK, REASON_MODAL, REASON_REQUIRED, tiny_bolt_bot
 from tests.fakes.recording_bot import RecordingBot, form_payload
 from tests.sandbox_run import RunningSandbox, loopback_socket, port_of, serve_sandbox
+from workflows.models import ApprovalCard, ApprovalRequest
 
 ADA, GRACE = PEOPLE[0].id, PEOPLE[1].id
+HOSTILE = '<img src=x onerror="window.pwned=1"> *bold* <@U02GRACEHO> <!channel> :x: &amp;'
 
 
 @pytest.fixture
@@ -163,3 +167,78 @@ async def test_a_reply_in_a_thread_is_shown_under_its_message(sandbox, open_page
     (reply,) = [m for m in sandbox.state.workspace.messages.values() if m.text == "Count me in"]
     (question,) = [m for m in sandbox.state.workspace.messages.values() if m.text == "Lunch at noon?"]
     assert reply.thread_ts == question.ts
+
+
+async def test_a_rich_text_card_shows_a_hostile_value_exactly_as_written(sandbox, open_page: OpenPage):
+    ada = await open_page(sandbox.url, ADA)
+    request = ApprovalRequest(
+        action="wire_transfer",
+        summary="pay ACME today",
+        parameters={"memo": f"{HOSTILE}\n  second line"},
+        requester=ADA,
+        channel="C0PAYMENTS",
+    )
+    card = ApprovalCard(
+        workflow_id="approval-hostile",
+        request=request,
+        fingerprint="f00d",
+        expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+    )
+    message = build_approval_card(card)
+    # Beside the bot's own card, the parts it does not use yet, each as Slack draws it.
+    message["blocks"].insert(
+        1,
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_list",
+                    "style": "ordered",
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [
+                                {"type": "user", "user_id": GRACE},
+                                {"type": "text", "text": " checks "},
+                                {"type": "link", "url": "javascript:window.pwned=1", "text": "this link"},
+                            ],
+                        },
+                        {
+                            "type": "rich_text_section",
+                            "elements": [
+                                {"type": "broadcast", "range": "here"},
+                                {"type": "text", "text": " by "},
+                                {
+                                    "type": "date",
+                                    "timestamp": 1700000000,
+                                    "format": "{date_num}",
+                                    "fallback": "soon",
+                                },
+                            ],
+                        },
+                    ],
+                }
+            ],
+        },
+    )
+    await AsyncWebClient(token=SANDBOX_BOT_TOKEN, base_url=sandbox.api_url).chat_postMessage(
+        channel="C0PAYMENTS", **message
+    )
+
+    shown = ada.message("Approval needed: Wire transfer")
+    await expect(shown.locator(".block.header")).to_have_text("Approval needed: Wire transfer")
+    await expect(shown.locator(".rt-quote")).to_have_text("pay ACME today")
+    value = shown.locator("pre.rt-pre")
+    # Every character as typed, the line break kept (after the card's ↵ marker), nothing live.
+    assert await value.inner_text() == f"{HOSTILE}↵\n  second line"
+    await expect(value.locator("img, strong, .mention, a")).to_have_count(0)
+    assert await ada.page.evaluate("window.pwned") is None
+    items = shown.locator("ol.rt-list > li")
+    await expect(items).to_have_count(2)
+    await expect(items.nth(0).locator(".mention")).to_have_text("@Grace Hopper")
+    await expect(items.nth(0)).to_contain_text("this link")
+    await expect(items.nth(0).get_by_role("link")).to_have_count(0)
+    await expect(items.nth(1).locator(".mention.broadcast")).to_have_text("@here")
+    await expect(items.nth(1).locator("time.slack-date")).to_have_text(re.compile(r"^2023-11-1[45]$"))
+    await expect(shown.locator(".placeholder")).to_have_count(0)
+    await expect(shown.get_by_role("button", name="Approve", exact=True)).to_be_visible()
