@@ -24,6 +24,10 @@ _HIDDEN_CATEGORIES = {"Cf", "Cc", "Zl", "Zp", "Co", "Cn", "Cs"}
 _BLANK_LOOKING = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x17B4, 0x17B5}
 _BLANK_RANGES = ((0x180B, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
 _OURS = {_OPEN, _CLOSE, LINE_BREAK}
+# Text or emoji presentation (VS15, VS16): right after a symbol (⚠️, ❤️) or a keycap's
+# digit it only picks how that one character draws. Anywhere else, or a second in a row,
+# it draws as nothing and can carry hidden data, so it is marked.
+_PRESENTATION = {"\ufe0e", "\ufe0f"}
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ def visible(text: str, *, line_breaks: bool = True, edges: bool = True) -> Visib
     if lead or trail:
         _note(hidden, " ")
     out = [marker(" ") * lead]
+    previous = ""
     for char in body:
-        if char == "\n" and line_breaks:
+        if char in _PRESENTATION and _takes_presentation(previous):
+            out.append(char)
+        elif char == "\n" and line_breaks:
             out.append(LINE_BREAK + "\n")
         elif char == "\n" or is_hidden(char):
             out.append(marker(char))
@@ -67,17 +74,26 @@ def visible(text: str, *, line_breaks: bool = True, edges: bool = True) -> Visib
             out.append(marker(char))
         else:
             out.append(char)
+        previous = char
     out.append(marker(" ") * trail)
     return Visible("".join(out), hidden)
+
+
+def _takes_presentation(char: str) -> bool:
+    return bool(char) and (unicodedata.category(char) == "So" or char in "0123456789#*")
 
 
 def lookalikes(text: str) -> list[str]:
     """Words that mix alphabets (`pаypal`, a Cyrillic а) or are written wholly in another
     alphabet's letters that look Latin (`АСМЕ`, all Cyrillic): the homograph tricks."""
     found: list[str] = []
-    for word in _words(text):
-        scripts = categories.unique_aliases(word) - {"COMMON", "INHERITED"}
-        if len(scripts) > 1 or (scripts and scripts != {"LATIN"} and _all_look_latin(word)):
+    words = _words(text)
+    # A word wholly in look-alike letters misleads only among Latin words ("АСМЕ Corp");
+    # a value all in Cyrillic or Greek is read as such (Москва is not flagged).
+    latin_context = any(_alphabets_of(word) == {"LATIN"} for word in words)
+    for word in words:
+        scripts = _alphabets_of(word)
+        if len(scripts) > 1 or (latin_context and scripts - {"LATIN"} and _all_look_latin(word)):
             if word not in found:
                 found.append(word)
     return found
@@ -85,7 +101,11 @@ def lookalikes(text: str) -> list[str]:
 
 def alphabets(word: str) -> list[str]:
     """The alphabets a word's letters come from, as people name them: ["Cyrillic", "Latin"]."""
-    return sorted(s.title() for s in categories.unique_aliases(word) - {"COMMON", "INHERITED"})
+    return sorted(s.title() for s in _alphabets_of(word))
+
+
+def _alphabets_of(word: str) -> set[str]:
+    return categories.unique_aliases(word) - {"COMMON", "INHERITED"}
 
 
 def _all_look_latin(word: str) -> bool:
