@@ -4,9 +4,8 @@
 BARE_SERVER says who serves the app:
 - `bolt` (default): Bolt's own aiohttp server (`AsyncApp.web_app()`), as a bare Bolt app
   is served. For clicks and commands Bolt checks every 10 ms whether the listener acked.
-- `front`: the bot's own web server code (`bot.server.build_web_app`, answering before
-  Bolt runs) with Bolt on the same event loop: the stricter reference, where the only
-  differences from the bot are what the listeners do after `ack()` and where that runs.
+- `front`: the bot's own web server code (`bot.server.build_web_app`) with the same
+  ack-only listeners: the only difference from the bot is what its listeners do.
 """
 
 import asyncio
@@ -21,9 +20,8 @@ from temporalio.client import Client
 from activities.slack_client import slack_web_client
 from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
-from bot.dispatch_in_process import InProcessDispatch, temporal_reachable
 from bot.listeners.commands.approvals import APPROVALS_COMMAND
-from bot.server import EVENTS_PATH, HEALTH_PATH, build_web_app
+from bot.server import EVENTS_PATH, HEALTH_PATH, build_web_app, temporal_reachable
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals
@@ -59,8 +57,7 @@ async def serve(settings: Settings) -> None:
     # Temporal only for the health check that build_web_app serves, as the bot's does.
     temporal = await connect(settings)
     if os.environ.get("BARE_SERVER", "bolt") == "front":
-        dispatch = InProcessDispatch(build_bare_app(settings), temporal)
-        web_app = build_web_app(dispatch, settings.slack_signing_secret)
+        web_app = build_web_app(build_bare_app(settings), temporal, settings.slack_signing_secret)
     else:
         web_app = build_bare_app(settings).web_app(EVENTS_PATH, settings.port)
         web_app.router.add_get(HEALTH_PATH, lambda _: _healthy(temporal))

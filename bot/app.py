@@ -19,9 +19,10 @@ def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
         # requests), and bot.server does not mount the HTTP route at all.
         signing_secret=settings.slack_signing_secret,
         name="countersign",
-        # Over HTTP, bot.server answers Slack first (bot.ack_first) and dispatch then runs
-        # each listener to its end, so a stop can wait for that work; Socket Mode acks itself.
-        process_before_response=settings.slack_app_token is None,
+        # Slack is answered when the listener is done, over HTTP and Socket Mode alike
+        # (else Bolt acks events before their listener runs): each listener acks only
+        # once Temporal has what it was given.
+        process_before_response=True,
     )
     services = BotServices(
         temporal=temporal_client,

@@ -1,17 +1,18 @@
-"""Turning a click into a decision: check the approval first, then signal it.
+"""Turning a click into a decision: one Temporal Update, answered by the approval itself.
 
 The workflow is the gate (it refuses a click from another message, anyone not allowed
-and anything after the first decision); the bot checks first only so the person who
-clicked is told at once.
+and anything after the first decision) and says why, so the bot tells the person who
+clicked at once. Slack is answered only once Temporal has the decision.
 """
 
 import logging
 from datetime import timedelta
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.approval import ApprovalWorkflow
+from workflows.approval import DECISION_REFUSED, ApprovalWorkflow
 from workflows.approval_rules import origin_refusal, refusal_for
 from workflows.models import ApprovalState, ApprovalStatus, ClickOrigin, DecisionSubmission
 
@@ -22,6 +23,9 @@ ALREADY_DECIDED = "This approval was already decided."
 # A click must be answered within Slack's 3 s (a trigger_id expires then); a query
 # that waits longer is waiting for a worker that is not there.
 QUERY_TIMEOUT = timedelta(seconds=2)
+# A worker validates and records a decision in tens of ms; after this long none is
+# answering, and the signal (recorded without a worker) takes over within Slack's 3 s.
+UPDATE_TIMEOUT = timedelta(seconds=1.5)
 
 
 class ApprovalBusy(Exception):
@@ -68,35 +72,42 @@ def refusal_to_decide(state: ApprovalState, workflow_id: str, user: str, origin:
     return refusal_for(state, user)
 
 
-async def refusal_before_deciding(
-    temporal: Client, workflow_id: str, user: str, origin: ClickOrigin
-) -> str | None:
-    """Why `user` cannot decide this approval now, or None when they can (or when the
-    approval cannot say in time: the workflow is the gate and tells them itself)."""
-    try:
-        state = await approval_state(temporal, workflow_id)
-    except ApprovalBusy:
-        log.info("Deciding without checking first: the approval is busy", extra={"workflow_id": workflow_id})
-        return None
-    if state is None:
-        return NO_LONGER_EXISTS
-    return refusal_to_decide(state, workflow_id, user, origin)
-
-
 async def submit_decision(temporal: Client, workflow_id: str, submission: DecisionSubmission) -> str | None:
-    """Signals the decision; returns what to tell the user when it could not be delivered."""
+    """Hands the decision to the approval and returns once Temporal has it: None when it
+    counted (or, with no worker answering, was queued as a signal), else what to tell the
+    person who clicked."""
     handle = temporal.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
+    try:
+        return await handle.execute_update(
+            ApprovalWorkflow.decide_click, submission, rpc_timeout=UPDATE_TIMEOUT
+        )
+    except WorkflowUpdateFailedError as err:
+        if isinstance(err.cause, ApplicationError) and err.cause.type == DECISION_REFUSED:
+            return err.cause.message
+        raise
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        # No worker validated it in time (all down, or busy): a signal is recorded at once
+        # and applied when one is back, which then tells a refusal itself.
+        log.info("Deciding by signal: no worker answered in time", extra={"workflow_id": workflow_id})
+    except RPCError as err:
+        return await _not_running(temporal, workflow_id, submission, err)
     try:
         await handle.signal(ApprovalWorkflow.decide, submission)
     except RPCError as err:
-        if err.status is not RPCStatusCode.NOT_FOUND:
-            raise
-        if "already completed" not in err.message:
-            return NO_LONGER_EXISTS
-        # Decided (or expired) between the check and the signal: say by whom.
-        try:
-            state = await approval_state(temporal, workflow_id)
-        except ApprovalBusy:
-            return ALREADY_DECIDED
-        return (refusal_for(state, submission.user) if state else None) or ALREADY_DECIDED
+        return await _not_running(temporal, workflow_id, submission, err)
     return None
+
+
+async def _not_running(
+    temporal: Client, workflow_id: str, submission: DecisionSubmission, err: RPCError
+) -> str:
+    """What to say when the approval is not running: gone, or already decided (by whom)."""
+    if err.status is not RPCStatusCode.NOT_FOUND:
+        raise err
+    if "already completed" not in err.message:
+        return NO_LONGER_EXISTS
+    try:
+        state = await approval_state(temporal, workflow_id)
+    except ApprovalBusy:
+        return ALREADY_DECIDED
+    return (refusal_for(state, submission.user) if state else None) or ALREADY_DECIDED

@@ -1,6 +1,6 @@
 """The last line of defence for listeners: log with the traceback, tell the user briefly.
 
-A listener that fails after `ack()` must not take the process down or leave the person
+A listener that fails must not take the process down or leave the person
 who clicked wondering; the workflow ID (set in the Bolt context by the listener) goes
 into the log line so the failure can be traced to its approval.
 """
@@ -8,6 +8,7 @@ into the log line so the failure can be traced to its approval.
 import logging
 from typing import Any
 
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -18,9 +19,18 @@ SORRY = "Sorry, something went wrong on Countersign's side. Please try again in 
 
 
 async def handle_listener_error(
-    error: Exception, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient
+    error: Exception,
+    body: dict[str, Any],
+    context: dict[str, Any],
+    client: AsyncWebClient,
+    response: BoltResponse | None = None,
 ) -> None:
     workflow_id = context.get(WORKFLOW_ID_KEY)
+    if response is not None and "event" not in body:
+        # A click or command is not redelivered, so its 500 would only add Slack's own
+        # error beside ours. An event keeps its 500: Slack redelivers it, and its workflow
+        # ID makes a repeat harmless.
+        response.status, response.body = 200, ""
     log.error(
         "Listener failed: %s",
         error,

@@ -4,6 +4,10 @@
 `POST /slack/events` on PORT for events, interactivity and slash commands. With
 SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead and the HTTP
 server keeps only `GET /healthz`.
+
+Bolt runs each listener to its end before Slack is answered (process_before_response),
+and the listeners acknowledge only once Temporal has what they were given: a 200 (or a
+Socket Mode ack) means the request or decision survives a crash of any process.
 """
 
 import asyncio
@@ -13,49 +17,52 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
+from temporalio.client import Client
 
-from bot.ack_first import acks_first
-from bot.dispatch import Dispatch, SlackRequest
-from bot.dispatch_process import DispatchProcess
+from bot.app import build_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals
+from countersign.temporal_client import connect
 
 log = logging.getLogger("countersign.bot")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Well inside a load balancer's probe timeout, long enough for a healthy cluster.
+HEALTH_CHECK_SECONDS = 2.0
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
-def build_web_app(dispatch: Dispatch, signing_secret: str | None) -> web.Application:
+def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
     """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
     web_app = web.Application()
-
-    async def finish_dispatching(_: web.Application) -> None:
-        # Runs once the listening socket is closed, so nothing new arrives while it waits.
-        await dispatch.finish()
-
-    web_app.on_shutdown.append(finish_dispatching)
-    web_app.router.add_get(HEALTH_PATH, _health_check(dispatch))
+    web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client))
     if signing_secret is not None:
-        web_app.router.add_post(EVENTS_PATH, _slack_events(dispatch, signing_secret))
+        web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))
     return web_app
 
 
-def _slack_events(dispatch: Dispatch, signing_secret: str) -> Handler:
+def build_bot_web_app(settings: Settings, temporal_client: Client) -> web.Application:
+    """The whole bot's HTTP side: what `python -m bot.server` serves, and tests drive."""
+    bolt_app = build_app(settings, temporal_client)
+    return build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
+
+
+def _slack_events(bolt_app: AsyncApp, signing_secret: str) -> Handler:
     verifier = SignatureVerifier(signing_secret)
 
     async def slack_events(request: web.Request) -> web.Response:
         raw_body = await request.text()
-        slack_request = SlackRequest(raw_body, request.query_string, dict(request.headers))
-        if _signed(verifier, raw_body, request) and acks_first(raw_body, request.content_type):
-            dispatch.after_ack(slack_request)
-            return web.Response(status=200)
         try:
-            return await to_aiohttp_response(await dispatch.answer(slack_request))
+            bolt_request = AsyncBoltRequest(
+                body=raw_body, query=request.query_string, headers=dict(request.headers)
+            )
+            return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
         except Exception:
             # Bolt raises, instead of answering, on a body it cannot read (not JSON, not an
             # object, a click without actions). A forged one is answered as Bolt would; a
@@ -76,41 +83,41 @@ def _signed(verifier: SignatureVerifier, raw_body: str, request: web.Request) ->
     )
 
 
-def _health_check(dispatch: Dispatch) -> Handler:
+def _health_check(temporal_client: Client) -> Handler:
     async def healthz(_: web.Request) -> web.Response:
-        if await dispatch.healthy():
+        if await temporal_reachable(temporal_client):
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "temporal unreachable"}, status=503)
 
     return healthz
 
 
+async def temporal_reachable(temporal_client: Client) -> bool:
+    try:
+        return await asyncio.wait_for(temporal_client.service_client.check_health(), HEALTH_CHECK_SECONDS)
+    except Exception:  # any failure to reach Temporal means unhealthy
+        log.warning("Health check: Temporal is unreachable", exc_info=True)
+        return False
+
+
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
+    temporal_client = await connect(settings)
+    bolt_app = build_app(settings, temporal_client)
     socket_handler = None
     if settings.slack_app_token is None:
-        # Slack's HTTP requests: acked here, handled by Bolt in a child process.
-        bolt_process = DispatchProcess()
-        await bolt_process.start()
-        web_app = build_web_app(bolt_process, settings.slack_signing_secret)
+        web_app = build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
     else:
         # Socket Mode acks over its WebSocket; this server keeps only the health check.
-        # Imported here: over HTTP this process only acks and need not load the app.
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        from bot.app import build_app
-        from bot.dispatch_in_process import InProcessDispatch
-        from countersign.temporal_client import connect
-
-        temporal_client = await connect(settings)
-        bolt_app = build_app(settings, temporal_client)
-        web_app = build_web_app(InProcessDispatch(bolt_app, temporal_client), None)
+        web_app = build_web_app(bolt_app, temporal_client, None)
         socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     # Everything made so far lives as long as the process. Left to the collector, every
-    # full collection walks it all again (10 ms here on an idle machine, many times that on
-    # a busy one) while every ack in flight waits; frozen, it is skipped.
+    # full collection walks it all again while every request in flight waits; frozen, it
+    # is skipped.
     gc.freeze()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
     if socket_handler:
@@ -124,6 +131,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.info("Bot stopping")
         if socket_handler:
             await socket_handler.close_async()
+        # Closes the listening socket first, then lets requests in flight finish: none was
+        # answered yet, so none is lost either way.
         await runner.cleanup()
 
 

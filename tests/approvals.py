@@ -75,3 +75,13 @@ async def listed(client: Client, query: str, count: int, timeout: float = 20) ->
         if time.monotonic() > deadline:
             raise AssertionError(f"visibility listed {len(executions)} of {count} for {query}")
         await asyncio.sleep(0.1)
+
+
+async def card_recorded(approval: WorkflowHandle, timeout: float = 10) -> ApprovalState:
+    """Waits until the approval has recorded its card's ts (a little after Slack has the card)."""
+    deadline = time.monotonic() + timeout
+    while not (state := await approval.query(ApprovalWorkflow.get_status)).message_ts:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{approval.id} never recorded its card")
+        await asyncio.sleep(0.05)
+    return state

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
@@ -39,6 +39,8 @@ SLACK_CALL = dict(
 # workflow.patched IDs: each guards a change to what the workflow does, so approvals that
 # were already waiting when it shipped replay their history unchanged.
 CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
+# The type of the error a refused `decide_click` fails with; its message is the refusal.
+DECISION_REFUSED = "DecisionRefused"
 
 
 @workflow.defn
@@ -123,42 +125,35 @@ class ApprovalWorkflow:
             return
         self._record(Decision(approved=bool(approved), decided_at=workflow.now()))
 
+    @workflow.update
+    async def decide_click(self, submission: DecisionSubmission) -> str | None:
+        """A decision from Slack in one round trip: None once it is recorded, else why it
+        cannot count (which the bot tells the clicker). Refused by the validator, a click
+        writes nothing to history."""
+        await self._card_posted_for(submission)
+        if refusal := self._refusal(submission, checks_origin=True):
+            workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
+            return refusal
+        self._record_submission(submission)
+        return None
+
+    @decide_click.validator
+    def validate_decide_click(self, submission: DecisionSubmission) -> None:
+        if self._message_ts is None and self._status is ApprovalStatus.PENDING:
+            return  # the handler waits for the card's ts, then checks
+        if refusal := self._refusal(submission, checks_origin=True):
+            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+
     @workflow.signal
     async def decide(self, submission: DecisionSubmission) -> None:
-        """A decision from Slack: applied if it was made on this approval's card (or an
-        `/approvals` list that showed it) by someone who may decide, else they are told why."""
-        refusal = None
+        """`decide_click` as a signal: what the bot sends when no worker answers the update
+        in time, so a click still counts with every worker down. The refusal is told from
+        here, as the bot is no longer waiting."""
         checks_origin = workflow.patched(CHECKS_CLICK_ORIGIN)
-        if checks_origin and submission.origin and not submission.origin.from_list:
-            # A click can only come from a posted card, but the post's result and the click
-            # can reach the workflow in one task, signals first: wait for the post's ts.
-            await workflow.wait_condition(
-                lambda: self._message_ts is not None or self._status is not ApprovalStatus.PENDING
-            )
-        state = self.get_status()
-        if checks_origin and state.status is ApprovalStatus.PENDING:
-            if refusal := origin_refusal(state, submission.origin):
-                origin = submission.origin or ClickOrigin()
-                workflow.logger.warning(
-                    "Security: refused a decision clicked outside this approval's card",
-                    extra={
-                        "clicked_channel": origin.channel,
-                        "clicked_message_ts": origin.message_ts,
-                        "card_channel": state.request.channel,
-                        "card_message_ts": state.message_ts,
-                        "user": submission.user,
-                    },
-                )
-        refusal = refusal or refusal_of(state, submission.user, submission.approved, submission.reason)
-        if refusal is None:
-            self._record(
-                Decision(
-                    approved=submission.approved,
-                    decided_at=workflow.now(),
-                    decided_by=submission.user,
-                    reason=submission.reason.strip(),
-                )
-            )
+        if checks_origin:
+            await self._card_posted_for(submission)
+        if (refusal := self._refusal(submission, checks_origin=checks_origin)) is None:
+            self._record_submission(submission)
             return
         workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
         try:
@@ -175,6 +170,44 @@ class ApprovalWorkflow:
         except ActivityError:
             # A refusal that cannot be shown must not fail the approval itself.
             workflow.logger.exception("Could not tell %s why their decision was refused", submission.user)
+
+    async def _card_posted_for(self, submission: DecisionSubmission) -> None:
+        # A click can only come from a posted card, but the post's result and the click
+        # can reach the workflow in one task, signals first: wait for the post's ts.
+        if self._message_ts is None and submission.origin and not submission.origin.from_list:
+            await workflow.wait_condition(
+                lambda: self._message_ts is not None or self._status is not ApprovalStatus.PENDING
+            )
+
+    def _refusal(self, submission: DecisionSubmission, *, checks_origin: bool) -> str | None:
+        """Why this decision cannot count: made outside this approval's card (logged as a
+        security warning with both messages), by someone who may not decide, or too late."""
+        state = self.get_status()
+        if checks_origin and state.status is ApprovalStatus.PENDING:
+            if refusal := origin_refusal(state, submission.origin):
+                origin = submission.origin or ClickOrigin()
+                workflow.logger.warning(
+                    "Security: refused a decision clicked outside this approval's card",
+                    extra={
+                        "clicked_channel": origin.channel,
+                        "clicked_message_ts": origin.message_ts,
+                        "card_channel": state.request.channel,
+                        "card_message_ts": state.message_ts,
+                        "user": submission.user,
+                    },
+                )
+                return refusal
+        return refusal_of(state, submission.user, submission.approved, submission.reason)
+
+    def _record_submission(self, submission: DecisionSubmission) -> None:
+        self._record(
+            Decision(
+                approved=submission.approved,
+                decided_at=workflow.now(),
+                decided_by=submission.user,
+                reason=submission.reason.strip(),
+            )
+        )
 
     @workflow.query
     def get_status(self) -> ApprovalState:

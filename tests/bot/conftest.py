@@ -7,8 +7,7 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bot.dispatch_in_process import build_single_process_web_app
-from bot.server import EVENTS_PATH
+from bot.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests
 from workflows.worker import build_worker
@@ -23,7 +22,7 @@ async def worker(client: Client, settings: Settings) -> AsyncIterator[Worker]:
 @pytest.fixture
 async def bot_url(client: Client, settings: Settings) -> AsyncIterator[str]:
     """Base URL of the bot's web server (the same aiohttp app `python -m bot.server` runs)."""
-    web_app = build_single_process_web_app(settings, client)
+    web_app = build_bot_web_app(settings, client)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

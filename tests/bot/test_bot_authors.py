@@ -14,9 +14,8 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from bot.dispatch_in_process import build_single_process_web_app
 from bot.listeners.events.mention_author import refusal_of_author, requester_of
-from bot.server import EVENTS_PATH
+from bot.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.bot.cards import BOT_USER, cards, shown
 from tests.fakes.slack_payloads import TEAM, mention_event
@@ -88,9 +87,9 @@ def mention_by(author: dict[str, Any], ts: str) -> dict[str, Any]:
 class StoppableBot:
     """The bot's web server, as the `bot` fixture serves it, stopped by the test itself.
 
-    A stop lets every request Slack was already answered for run to its end (see
-    test_ack_first), so once stopped the bot has made every call and started every
-    workflow it ever will for them: a check that nothing happened needs no guessed wait.
+    Slack is answered only once a listener is done with Temporal, and a stop lets
+    requests in flight finish, so once stopped the bot has started every workflow it
+    ever will for them: a check that nothing happened needs no guessed wait.
     """
 
     def __init__(self, runner: web.AppRunner, requests: SlackRequests) -> None:
@@ -105,7 +104,7 @@ class StoppableBot:
 async def stoppable_bot(
     settings: Settings, client: Client, http: ClientSession
 ) -> AsyncIterator[StoppableBot]:
-    runner = web.AppRunner(build_single_process_web_app(settings, client), access_log=None)
+    runner = web.AppRunner(build_bot_web_app(settings, client), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -13,7 +13,7 @@ from temporalio.client import Client
 from blocks.approval_card import DETAILS_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from countersign.settings import Settings
-from tests.approvals import listed
+from tests.approvals import card_recorded, listed
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, thread_replies
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import arguments_shown, live_tokens, mrkdwn_texts, original, runs
@@ -217,24 +217,26 @@ async def test_a_click_on_one_card_cannot_decide_another(
     forged = click(first, APPROVER, approve=True)
     second_id = buttons(second)[0]["value"]
     forged["actions"][0]["value"] = second_id
+    second_approval = client.get_workflow_handle_for(ApprovalWorkflow.run, second_id)
+    await card_recorded(second_approval)
 
     with caplog.at_level(logging.WARNING):
         assert (await bot.interaction(forged)).status == 200
         await slack.wait_for(lambda: ephemerals_to(slack, APPROVER), what="the clicker told")
 
     assert "not on this approval's card" in ephemerals_to(slack, APPROVER)[0]
-    second_approval = client.get_workflow_handle_for(ApprovalWorkflow.run, second_id)
     assert (await second_approval.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
     (warning,) = [r for r in caplog.records if r.getMessage().startswith("Security:")]
     clicked_and_card = (warning.clicked_message_ts, warning.card_message_ts)
     assert clicked_and_card == (first.response["ts"], second.response["ts"])
-    # Refused before it reached the approval: nothing in its history, nothing redrawn.
-    signals = [
+    # Refused by the approval's update validator: nothing in its history, nothing redrawn.
+    decisions = [
         e
         async for e in second_approval.fetch_history_events()
         if e.HasField("workflow_execution_signaled_event_attributes")
+        or e.HasField("workflow_execution_update_accepted_event_attributes")
     ]
-    assert signals == [] and slack.calls_to("chat.update") == []
+    assert decisions == [] and slack.calls_to("chat.update") == []
 
 
 async def test_the_models_words_are_inert_and_the_record_below_them_is_the_approvals(

@@ -8,8 +8,7 @@ import pytest
 from aiohttp import ClientSession, web
 from temporalio.client import Client
 
-from bot.dispatch_in_process import build_single_process_web_app
-from bot.server import HEALTH_PATH
+from bot.server import HEALTH_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests, slack_signature
 
@@ -122,7 +121,7 @@ async def test_health_is_ok_while_temporal_answers(bot: SlackRequests, http: Cli
 async def test_health_is_503_when_temporal_is_unreachable(settings: Settings, http: ClientSession):
     # A client for a port nobody listens on; `lazy` defers the connection to first use.
     unreachable = await Client.connect("127.0.0.1:1", lazy=True)
-    runner = web.AppRunner(build_single_process_web_app(settings, unreachable))
+    runner = web.AppRunner(build_bot_web_app(settings, unreachable))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

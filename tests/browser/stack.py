@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from temporalio.client import Client
 
-from bot.dispatch_in_process import build_single_process_web_app
-from bot.server import EVENTS_PATH
+from bot.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings, load_settings
 from tests.sandbox_run import RunningSandbox, loopback_socket, port_of, serve_sandbox
 from workflows.worker import build_worker
@@ -42,7 +41,7 @@ async def full_stack(client: Client, task_queue: str, **more_settings: str) -> A
     )
     assert settings.sandbox
     request_url = f"http://127.0.0.1:{settings.port}{EVENTS_PATH}"
-    bot = web.AppRunner(build_single_process_web_app(settings, client), access_log=None)
+    bot = web.AppRunner(build_bot_web_app(settings, client), access_log=None)
     async with serve_sandbox(request_url, sock=sandbox_socket) as sandbox, build_worker(client, settings):
         await bot.setup()
         await web.SockSite(bot, bot_socket).start()

@@ -1,11 +1,13 @@
-"""Approve on a card (or in an `/approvals` list): decide at once, or tell the clicker why not."""
+"""Approve on a card (or in an `/approvals` list): decide at once, or tell the clicker why not.
+
+Slack is answered once Temporal has the decision (or its refusal), never before."""
 
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.decisions import refusal_before_deciding, submit_decision
+from bot.decisions import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
 from bot.listeners.actions.approval_click import NOT_YOUR_LIST, approval_click
 from bot.services import services_of
@@ -19,19 +21,18 @@ async def handle_approve_button(
     context: dict[str, Any],
     client: AsyncWebClient,
 ) -> None:
-    await ack()
     services = services_of(context)
     click = approval_click(body, action, services.list_buttons)
     if click.workflow_id is None:
+        await ack()
         await click.tell(client, NOT_YOUR_LIST)
         return
     context[WORKFLOW_ID_KEY] = click.workflow_id
-    refusal = await refusal_before_deciding(services.temporal, click.workflow_id, click.user, click.origin)
-    if refusal is None:
-        refusal = await submit_decision(
-            services.temporal,
-            click.workflow_id,
-            DecisionSubmission(approved=True, user=click.user, origin=click.origin),
-        )
+    refusal = await submit_decision(
+        services.temporal,
+        click.workflow_id,
+        DecisionSubmission(approved=True, user=click.user, origin=click.origin),
+    )
+    await ack()
     if refusal:
         await click.tell(client, refusal)

@@ -1,8 +1,10 @@
 """A mention of the bot starts (exactly once) the agent workflow for that request; one by
 another app's bot starts nothing unless SLACK_ALLOWED_BOT_IDS names it (mention_author)."""
 
+import asyncio
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -20,16 +22,20 @@ log = logging.getLogger("countersign.bot")
 
 # Seen by the requester within a second: their request was taken.
 RECEIVED_REACTION = "eyes"
+# Within Slack's 3 s for its answer, with room for the request to reach us.
+TEMPORAL_TIMEOUT = timedelta(seconds=2.5)
+# Reactions still being added; the event loop holds tasks only weakly.
+_reactions: set[asyncio.Task[None]] = set()
 EMPTY_REQUEST_HINT = "Mention me with what needs approval, e.g. `@Countersign pay invoice 4411 to ACME`."
 
 
 async def handle_app_mention(
     ack: AsyncAck, body: dict[str, Any], context: dict[str, Any], client: AsyncWebClient
 ) -> None:
-    await ack()
     services = services_of(context)
     event = body["event"]
     if refusal := refusal_of_author(event, services.allowed_bot_ids):
+        await ack()
         # Not even the "taken" reaction or a hint: a bot reads neither, and an answer to a
         # bot is one more message for it to answer.
         log.info(
@@ -40,6 +46,7 @@ async def handle_app_mention(
         return
     request = agent_request(body, context.get("bot_user_id"))
     if not request.text:
+        await ack()
         if not event.get("user"):
             return  # an allowed legacy bot: an ephemeral needs a person to show it to
         await client.chat_postEphemeral(
@@ -51,6 +58,8 @@ async def handle_app_mention(
     # Signal-with-start: the thread's conversation workflow gets the message, starting if
     # it is not running. Slack's redeliveries (X-Slack-Retry-Num 1-3) carry the same event
     # ts, which the workflow drops, so one mention is one request and one card.
+    # Slack is answered only after this returns: a 200 means Temporal has the request. If
+    # Temporal cannot say so in time, the listener fails, Slack gets a 500 and redelivers.
     await services.temporal.start_workflow(
         AgentWorkflow.run,
         Conversation(team=request.team, channel=request.channel, thread_ts=request.thread_ts),
@@ -59,11 +68,15 @@ async def handle_app_mention(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         start_signal="add_message",
         start_signal_args=[request],
+        rpc_timeout=TEMPORAL_TIMEOUT,
     )
+    await ack()
     log.info("Mention handed to its thread's agent workflow", extra={"workflow_id": workflow_id})
-    # On every delivery: Slack keeps one reaction per person and emoji (already_reacted),
-    # and a delivery whose reaction failed is made good by the next.
-    await _show_received(client, request)
+    # After the answer, not before it: the reaction is cosmetic. On every delivery: Slack
+    # keeps one reaction per person and emoji, and a failed one is made good by the next.
+    reacting = asyncio.create_task(_show_received(client, request))
+    _reactions.add(reacting)
+    reacting.add_done_callback(_reactions.discard)
 
 
 def agent_request(body: dict[str, Any], bot_user_id: str | None) -> AgentRequest:

@@ -25,7 +25,6 @@ async def handle_reject_reason(
         # Slack keeps the modal open and shows this under the field.
         await ack(response_action="errors", errors={REASON_BLOCK_ID: REASON_REQUIRED_ERROR})
         return
-    await ack()
     context[WORKFLOW_ID_KEY] = target.workflow_id
     user = body["user"]["id"]
     refusal = await submit_decision(
@@ -40,6 +39,7 @@ async def handle_reject_reason(
             origin=ClickOrigin(target.channel, target.message_ts or "", from_list=target.from_list),
         ),
     )
+    await ack()  # the modal closes once Temporal has the rejection
     if refusal:
         await client.chat_postEphemeral(
             channel=target.channel, user=user, text=refusal, thread_ts=target.thread_ts
