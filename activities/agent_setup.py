@@ -7,7 +7,7 @@ with different ones while an approval is pending.
 
 from temporalio import activity
 
-from workflows.agent_setup import AgentSetup
+from domain.agent_setup import AgentSetup
 
 
 class AgentSetupActivities:

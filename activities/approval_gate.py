@@ -11,10 +11,9 @@ from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExec
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.approval import ApprovalWorkflow
-from workflows.execution import ExecutionRequest
-from workflows.fingerprint import fingerprint
-from workflows.models import ApprovalRequest, ApprovalResult, ApprovalStatus
+from domain.execution import ExecutionRequest
+from domain.fingerprint import fingerprint
+from domain.models import APPROVAL_WORKFLOW_TYPE, ApprovalRequest, ApprovalResult, ApprovalStatus
 
 REFUSED = "ExecutionRefused"
 """ApplicationError type of every refusal; non-retryable, as asking again changes nothing."""
@@ -34,7 +33,7 @@ async def check_approval(temporal: Client, request: ExecutionRequest, caller_wor
         raise refused(request, f"these arguments (fingerprint {actual}) are not the approved ones")
     approval_id = request.approval_workflow_id
     description = await _describe(temporal, request)
-    if description.workflow_type != ApprovalWorkflow.__name__:
+    if description.workflow_type != APPROVAL_WORKFLOW_TYPE:
         raise refused(request, f"{approval_id} is not an approval")
     if description.status is WorkflowExecutionStatus.RUNNING:
         raise refused(request, f"approval {approval_id} is still pending")

@@ -16,8 +16,8 @@ from temporalio.exceptions import ApplicationError
 from activities.approval_gate import check_approval
 from activities.slack_calls import call_slack
 from activities.webhook import post_webhook
-from workflows.catalog import ExecutorKind
-from workflows.execution import ExecutionRequest, ExecutionResult
+from domain.catalog import ExecutorKind
+from domain.execution import ExecutionRequest, ExecutionResult
 
 # Shorter than the activity's start-to-close timeout, so a hung receiver is reported
 # as a timeout of this attempt and retried, not as a lost activity.

@@ -14,11 +14,9 @@ from activities.slack_names import SlackNames
 from blocks.approval_card import Duplicate, build_approval_card, workflow_url
 from blocks.slack_markup import UserMention, decode
 from blocks.thread_reply import build_thread_reply, people_in_reply
-from workflows import approval_memo
-from workflows.models import ApprovalCard, EphemeralNotice, ThreadReply
+from domain import approval_memo
+from domain.models import APPROVAL_WORKFLOW_TYPE, ApprovalCard, EphemeralNotice, ThreadReply
 
-# workflows.approval imports these activities, so its class cannot be imported here.
-APPROVAL_WORKFLOW_TYPE = "ApprovalWorkflow"
 # Enough to find the card asked for just before this one; a channel with more identical
 # requests pending has a bigger problem than this note.
 DUPLICATES_LOOKED_AT = 50

@@ -29,7 +29,7 @@ import time
 import aiohttp
 from temporalio.exceptions import ApplicationError
 
-from workflows.execution import ExecutionRequest, ExecutionResult
+from domain.execution import ExecutionRequest, ExecutionResult
 
 SIGNATURE_VERSION = "v1"
 EXCERPT_LENGTH = 200

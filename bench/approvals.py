@@ -30,10 +30,10 @@ from bench.baseline import BareApprovalWorkflow
 from bench.child_process import ChildProcess
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
+from domain import search_attributes
+from domain.models import ApprovalRequest, ClickOrigin, DecisionSubmission
 from tests.fakes.slack_web_api import FakeSlackWebApi
-from workflows import search_attributes
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalRequest, ClickOrigin, DecisionSubmission
 
 log = logging.getLogger("bench")
 

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import ClientSession, web
 
-from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
+from bot.approvals.list_blocks import NEXT_PAGE_ACTION_ID
 from tests.fakes.slack_payloads import button_click, slash_command
 from tests.fakes.slack_requests import slack_signature
 

@@ -1,10 +1,10 @@
 """The baselines for bench.bot_latency: a Bolt AsyncApp whose listeners only ack.
 
-`python -m bench.bare_bolt` reads the same environment as `python -m bot.server`, and
+`python -m bench.bare_bolt` reads the same environment as `python -m bot.http.server`, and
 BARE_SERVER says who serves the app:
 - `bolt` (default): Bolt's own aiohttp server (`AsyncApp.web_app()`), as a bare Bolt app
   is served. For clicks and commands Bolt checks every 10 ms whether the listener acked.
-- `front`: the bot's own web server code (`bot.server.build_web_app`) with the same
+- `front`: the bot's own web server code (`bot.http.server.build_web_app`) with the same
   ack-only listeners: the only difference from the bot is what its listeners do.
 """
 
@@ -19,9 +19,9 @@ from temporalio.client import Client
 
 from activities.slack_client import slack_web_client
 from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
-from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
+from bot.approvals.list_blocks import NEXT_PAGE_ACTION_ID
+from bot.http.server import EVENTS_PATH, HEALTH_PATH, build_web_app, temporal_reachable
 from bot.listeners.commands.approvals import APPROVALS_COMMAND
-from bot.server import EVENTS_PATH, HEALTH_PATH, build_web_app, temporal_reachable
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals

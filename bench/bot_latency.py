@@ -3,7 +3,7 @@
 `python -m bench.bot_latency [--requests N] [--concurrency C] [--pending P] [--shared-cpus]`
 from the repo root. All on loopback, each part in a process of its own: a throwaway
 Temporal dev server (SQLite with WAL, search attributes registered), the fake Slack Web
-API, the worker, our bot (`python -m bot.server`) and two bare apps (`bench.bare_bolt`).
+API, the worker, our bot (`python -m bot.http.server`) and two bare apps (`bench.bare_bolt`).
 This process only sends Slack's signed requests and times them. Unless --shared-cpus, the
 bots and this process run on half the CPUs and the rest on the other half
 (bench.cpu_placement). Progress goes to stderr, figures to stdout; the last line is our
@@ -31,10 +31,10 @@ from bench.cpu_placement import run_here_on, split_cpus
 from bench.pending_approvals import start_click_targets, start_idle_pending, wait_until_visible
 from bench.signed_load import APPROVER, CHANNEL, SIGNING_SECRET, click_requests, mention_requests, send_all
 from bench.slack_server import FakeSlackProcess
-from bot.server import EVENTS_PATH, HEALTH_PATH
+from bot.http.server import EVENTS_PATH, HEALTH_PATH
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
-from workflows import search_attributes as sa
+from domain import search_attributes as sa
 
 log = logging.getLogger("bench")
 
@@ -200,7 +200,9 @@ async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) 
                 environ = child_environment(slack.api_url, env.client.service_client.config.target_host)
                 worker = ChildProcess("worker", "workflows.worker", environ, Path(workdir))
                 ports = {bot: free_port() for bot in ("ours", *BASELINES)}
-                ours = ChildProcess("our bot", "bot.server", environ | {"PORT": ports["ours"]}, Path(workdir))
+                ours = ChildProcess(
+                    "our bot", "bot.http.server", environ | {"PORT": ports["ours"]}, Path(workdir)
+                )
                 bots = {"ours": ours} | {
                     bot: ChildProcess(
                         f"{bot} bot",

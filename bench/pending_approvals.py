@@ -13,10 +13,10 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from bench.signed_load import APPROVER, CHANNEL, REQUESTER
 from bench.slack_server import FakeSlackProcess
-from workflows import approval_memo
-from workflows import search_attributes as sa
+from domain import approval_memo
+from domain import search_attributes as sa
+from domain.models import ApprovalRequest, ApprovalStatus
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalRequest, ApprovalStatus
 
 log = logging.getLogger("bench")
 

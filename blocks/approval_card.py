@@ -14,9 +14,9 @@ from blocks import rich_text as rt
 from blocks.limits import BUTTON_VALUE_MAX, HEADER_TEXT_MAX, cut
 from blocks.request_blocks import LEGEND, beyond_card, piece_block, piece_only_in_details, shows_markers
 from blocks.request_view import Layout, layout, request_pieces
-from blocks.slack_format import escape, mention, slack_date
-from workflows.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
-from workflows.models import ApprovalCard, ApprovalRequest, ApprovalStatus
+from domain.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
+from domain.models import ApprovalCard, ApprovalRequest, ApprovalStatus
+from domain.slack_text import escape, mention, slack_date
 
 APPROVE_ACTION_ID = "approval_approve"
 REJECT_ACTION_ID = "approval_reject"

@@ -10,8 +10,8 @@ from blocks import rich_text as rt
 from blocks.approval_card import OUTCOME_WORDS, action_title
 from blocks.request_blocks import LEGEND, piece_block, shows_markers
 from blocks.request_view import request_pieces
-from blocks.slack_format import mention
-from workflows.models import ApprovalState
+from domain.models import ApprovalState
+from domain.slack_text import mention
 
 DETAILS_CALLBACK_ID = "approval_details"
 

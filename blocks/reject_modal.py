@@ -6,8 +6,8 @@ from typing import Any
 
 from blocks import rich_text as rt
 from blocks.details_modal import details_blocks
-from workflows.approval_rules import REASON_REQUIRED
-from workflows.models import ApprovalState
+from domain.approval_rules import REASON_REQUIRED
+from domain.models import ApprovalState
 
 REJECT_REASON_CALLBACK_ID = "approval_reject_reason"
 REASON_BLOCK_ID = "reject_reason"

@@ -14,9 +14,9 @@ from blocks import slack_markup as markup
 from blocks.approval_card import OUTCOME_WORDS, action_title
 from blocks.limits import CARD_REQUEST_BUDGET, escaped_length
 from blocks.request_view import chunked
-from blocks.slack_format import escape
 from blocks.visible import visible
-from workflows.models import REPLY_FORMAT_INERT, ActionRecord, ApprovalStatus, ThreadReply
+from domain.models import REPLY_FORMAT_INERT, ActionRecord, ApprovalStatus, ThreadReply
+from domain.slack_text import escape
 
 RECORD_HEADING = ":lock: *Record* · from the approvals themselves, not written by the assistant"
 STATUS_EMOJI_NAMES = {

@@ -4,19 +4,19 @@ from slack_bolt.async_app import AsyncApp
 from temporalio.client import Client
 
 from activities.slack_client import slack_web_client
+from bot.approvals.list_buttons import ListButtons
 from bot.errors import handle_listener_error
-from bot.list_buttons import ListButtons
 from bot.listeners import register_listeners
 from bot.services import BotServices, provide
 from countersign.settings import Settings
 
 
 def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
-    """The app with every listener; serve it over HTTP or Socket Mode (bot.server)."""
+    """The app with every listener; serve it over HTTP or Socket Mode (bot.http.server)."""
     app = AsyncApp(
         client=slack_web_client(settings.slack_bot_token, settings.slack_api_url),
         # In Socket Mode there is no signed HTTP (Bolt skips the check for socket
-        # requests), and bot.server does not mount the HTTP route at all.
+        # requests), and bot.http.server does not mount the HTTP route at all.
         signing_secret=settings.slack_signing_secret,
         name="countersign",
         # Slack is answered when the listener is done, over HTTP and Socket Mode alike

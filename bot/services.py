@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from temporalio.client import Client
 
-from bot.list_buttons import ListButtons
+from bot.approvals.list_buttons import ListButtons
 
 _CONTEXT_KEY = "countersign_services"
 

@@ -15,8 +15,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from countersign.settings import Settings, SettingsError
-from workflows.catalog import ActionCatalog, ActionSpec, ExecutorKind, ExecutorSpec
-from workflows.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
+from domain.catalog import ActionCatalog, ActionSpec, ExecutorKind, ExecutorSpec
+from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
 
 # OpenAI's rule for function names: each action becomes a tool of that name.
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from temporalio.common import SearchAttributeIndexedValueType
 
-from workflows import search_attributes
+from domain import search_attributes
 
 DB_FILE = Path(".temporal/countersign.sqlite")
 

@@ -3,10 +3,10 @@
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
+from domain.models import AgentAnswer, AgentRequest
 from tests.bot.cards import thread_replies
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.agent import AgentWorkflow, Conversation
-from workflows.models import AgentAnswer, AgentRequest
 
 
 async def wait_for_answers(

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from temporalio.client import Client, WorkflowHandle
 
-from workflows import approval_memo
+from domain import approval_memo
+from domain.fingerprint import fingerprint
+from domain.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin
 from workflows.approval import ApprovalWorkflow
-from workflows.fingerprint import fingerprint
-from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin
 
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"

@@ -15,9 +15,9 @@ from temporalio.testing import WorkflowEnvironment
 from countersign.settings import Settings, load_settings
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
+from domain import search_attributes
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
-from workflows import search_attributes
 
 WEBHOOK_SECRET = "test-webhook-secret"
 

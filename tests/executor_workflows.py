@@ -12,10 +12,10 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from activities.agent_setup import AgentSetupActivities
     from activities.executors import ActionExecutors
+    from domain.catalog import validate_arguments
+    from domain.execution import ExecutionRequest, ExecutionResult
+    from domain.models import ApprovalRequest
     from workflows.approval import ApprovalWorkflow
-    from workflows.catalog import validate_arguments
-    from workflows.execution import ExecutionRequest, ExecutionResult
-    from workflows.models import ApprovalRequest
 
 
 @dataclass

@@ -11,6 +11,8 @@ from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import CancelledError
 
 from countersign.settings import Settings
+from domain.fingerprint import fingerprint
+from domain.models import AgentRequest, ApprovalStatus, DecisionSubmission
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import APPROVER, FROM_LIST, REQUESTER
 from tests.bot.cards import cards, name, said, thread_replies
@@ -18,8 +20,6 @@ from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.approval import ApprovalWorkflow
-from workflows.fingerprint import fingerprint
-from workflows.models import AgentRequest, ApprovalStatus, DecisionSubmission
 from workflows.worker import build_worker
 
 CHANNEL = "C0FINANCE"

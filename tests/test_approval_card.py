@@ -6,11 +6,11 @@ import pytest
 
 from blocks.approval_card import DETAILS_ACTION_ID, Duplicate, build_approval_card, card_layout, workflow_url
 from blocks.details_modal import build_details_modal
+from domain.fingerprint import fingerprint
+from domain.models import ApprovalCard, ApprovalStatus, Decision, ExecutionRecord
 from tests.approvals import APPROVER, OTHER_APPROVER, REQUESTER, pending_state, wire_request
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import live_tokens, mrkdwn_texts, original, reading, runs, text_length
-from workflows.fingerprint import fingerprint
-from workflows.models import ApprovalCard, ApprovalStatus, Decision, ExecutionRecord
 
 EXPIRES = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 DECIDED = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)

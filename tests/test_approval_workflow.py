@@ -11,6 +11,9 @@ from temporalio.exceptions import CancelledError
 
 from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from countersign.settings import Settings
+from domain import search_attributes as sa
+from domain.approval_rules import NO_ORIGIN, NOT_ITS_CARD, refusal_for
+from domain.models import ApprovalStatus, ClickOrigin, DecisionSubmission
 from tests.approvals import (
     APPROVER,
     BYSTANDER,
@@ -23,10 +26,7 @@ from tests.approvals import (
     wire_request,
 )
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
-from workflows import search_attributes as sa
 from workflows.approval import ApprovalWorkflow
-from workflows.approval_rules import NO_ORIGIN, NOT_ITS_CARD, refusal_for
-from workflows.models import ApprovalStatus, ClickOrigin, DecisionSubmission
 from workflows.worker import build_worker
 
 

@@ -5,9 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from blocks.approval_card import APPROVE_ACTION_ID, DETAILS_ACTION_ID, REJECT_ACTION_ID
-from bot.approvals_query import ApprovalsPage, PendingApproval
-from bot.approvals_view import ApprovalsView, PageCursor, Scope
-from bot.blocks.approvals_list import (
+from bot.approvals.list_blocks import (
     APPROVALS_PER_PAGE,
     HELP_TEXT,
     NEXT_PAGE_ACTION_ID,
@@ -15,9 +13,11 @@ from bot.blocks.approvals_list import (
     build_approvals_help,
     build_approvals_list,
 )
+from bot.approvals.listing import Listing, PageCursor, Scope
+from bot.approvals.pending import ApprovalsPage, PendingApproval
+from domain.search_attributes import ANYONE
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import live_tokens, reading, text_length
-from workflows.search_attributes import ANYONE
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 VIEWER = "U0VIEWER"
@@ -47,7 +47,7 @@ def actions(built: dict) -> list[dict]:
     return [b for b in built["blocks"] if b["type"] == "actions"]
 
 
-def listed(view: ApprovalsView, approvals: list[PendingApproval], **options) -> dict:
+def listed(view: Listing, approvals: list[PendingApproval], **options) -> dict:
     options.setdefault("permalinks", {})
     return build_approvals_list(
         view, page(approvals, **options.pop("paging", {})), now=NOW, seal=SEAL, **options
@@ -62,7 +62,7 @@ SEAL = seal
 
 
 def test_each_approval_shows_its_action_summary_requester_age_expiry_and_a_link_to_its_card():
-    built = listed(ApprovalsView(Scope.TO_DECIDE, VIEWER), [pending()], permalinks={"approval-1": PERMALINK})
+    built = listed(Listing(Scope.TO_DECIDE, VIEWER), [pending()], permalinks={"approval-1": PERMALINK})
 
     line = reading(built["blocks"][1:2])
     assert line.startswith("Wire transfer: Wire $1,000 to ACME ")
@@ -76,7 +76,7 @@ def test_each_approval_shows_its_action_summary_requester_age_expiry_and_a_link_
 
 
 def test_the_buttons_are_the_cards_own_sealed_to_the_list_with_a_block_id_unique_in_the_message():
-    built = listed(ApprovalsView(Scope.TO_DECIDE, VIEWER), [pending(1), pending(2)])
+    built = listed(Listing(Scope.TO_DECIDE, VIEWER), [pending(1), pending(2)])
 
     blocks = actions(built)
     assert [[(e["action_id"], e["value"]) for e in b["elements"]] for b in blocks] == [
@@ -101,7 +101,7 @@ def test_approvals_the_viewer_may_not_decide_have_no_buttons_and_say_who_may():
         pending(3, approvers=[ANYONE]),
     ]
 
-    built = listed(ApprovalsView(Scope.ALL, VIEWER), approvals)
+    built = listed(Listing(Scope.ALL, VIEWER), approvals)
 
     assert [b["elements"][0]["value"] for b in actions(built)] == ["sealed:approval-3"]
     text = reading(built["blocks"])
@@ -110,7 +110,7 @@ def test_approvals_the_viewer_may_not_decide_have_no_buttons_and_say_who_may():
 
 
 def test_a_channel_list_names_the_channel_once_in_its_title():
-    built = listed(ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"), [pending()])
+    built = listed(Listing(Scope.CHANNEL, VIEWER, "C0FINANCE"), [pending()])
 
     assert built["blocks"][0]["text"]["text"].startswith("*Pending approvals in <#C0FINANCE>*")
     assert "#C0FINANCE" not in reading(built["blocks"][1:2])
@@ -119,13 +119,13 @@ def test_a_channel_list_names_the_channel_once_in_its_title():
 @pytest.mark.parametrize(
     ("view", "said"),
     [
-        (ApprovalsView(Scope.TO_DECIDE, VIEWER), "Nothing is waiting for you to decide."),
-        (ApprovalsView(Scope.MINE, VIEWER), "None of your requests is waiting for a decision."),
-        (ApprovalsView(Scope.ALL, VIEWER), "No approvals are pending."),
-        (ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"), "No approvals are pending in <#C0FINANCE>."),
+        (Listing(Scope.TO_DECIDE, VIEWER), "Nothing is waiting for you to decide."),
+        (Listing(Scope.MINE, VIEWER), "None of your requests is waiting for a decision."),
+        (Listing(Scope.ALL, VIEWER), "No approvals are pending."),
+        (Listing(Scope.CHANNEL, VIEWER, "C0FINANCE"), "No approvals are pending in <#C0FINANCE>."),
     ],
 )
-def test_an_empty_list_says_so(view: ApprovalsView, said: str):
+def test_an_empty_list_says_so(view: Listing, said: str):
     built = listed(view, [])
 
     assert built["text"] == said and said in built["blocks"][0]["text"]["text"]
@@ -137,7 +137,7 @@ def test_a_full_page_fits_one_message_and_ends_with_next_carrying_where_to_go_on
     token = b'{"CloseTime":"9999-12-31T23:59:59Z","StartTime":"2026-11-27T02:46:29.824741Z"}'
 
     built = listed(
-        ApprovalsView(Scope.CHANNEL, VIEWER, "C0FINANCE"),
+        Listing(Scope.CHANNEL, VIEWER, "C0FINANCE"),
         approvals,
         paging={"total": 10_000, "token": token},
         permalinks={a.workflow_id: PERMALINK for a in approvals},
@@ -155,14 +155,14 @@ def test_a_full_page_fits_one_message_and_ends_with_next_carrying_where_to_go_on
 
 
 def test_the_last_page_has_no_next_button():
-    built = listed(ApprovalsView(Scope.ALL, VIEWER), [pending()])
+    built = listed(Listing(Scope.ALL, VIEWER), [pending()])
 
     assert NEXT_PAGE_ACTION_ID not in str(built["blocks"])
 
 
 def test_a_long_summary_is_shortened_and_says_so_and_the_facts_still_follow():
     built = listed(
-        ApprovalsView(Scope.TO_DECIDE, VIEWER),
+        Listing(Scope.TO_DECIDE, VIEWER),
         [pending(summary="x" * 500)],
         permalinks={"approval-1": PERMALINK},
     )
@@ -174,7 +174,7 @@ def test_a_long_summary_is_shortened_and_says_so_and_the_facts_still_follow():
 
 def test_markup_in_a_summary_is_shown_as_typed_not_obeyed():
     built = listed(
-        ApprovalsView(Scope.TO_DECIDE, VIEWER),
+        Listing(Scope.TO_DECIDE, VIEWER),
         [pending(summary="Pay <!channel> *now* &amp; <https://evil.example|ACME>")],
     )
 

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from blocks.approval_card import build_approval_card, card_layout
 from blocks.details_modal import build_details_modal
-from blocks.slack_format import escape
+from domain.fingerprint import fingerprint
+from domain.models import ApprovalCard
+from domain.slack_text import escape
 from sandbox.block_validation import view_problems
 from tests.approvals import APPROVER, REQUESTER, pending_state, wire_request
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import arguments_shown, live_tokens, original, text_length
-from workflows.fingerprint import fingerprint
-from workflows.models import ApprovalCard
 
 TEMPORAL_LINK = "http://127.0.0.1:8233/namespaces/default/workflows/approval-1"
 # What the card itself may write as live Slack syntax: who asked, who may decide, when.

@@ -8,8 +8,8 @@ from temporalio.worker import Worker
 
 from countersign.catalog_file import load_action_catalog
 from countersign.settings import Settings, load_settings
+from domain.catalog import MAX_PROBLEMS, ActionSpec, ExecutorKind, ExecutorSpec, validate_arguments
 from tests.executor_workflows import CatalogCheck, CatalogCheckInput
-from workflows.catalog import MAX_PROBLEMS, ActionSpec, ExecutorKind, ExecutorSpec, validate_arguments
 from workflows.worker import build_worker
 
 CATALOG = load_action_catalog(load_settings({}, "/nonexistent/.env"))

@@ -14,7 +14,7 @@ import yaml
 from countersign.catalog_file import CatalogError, load_action_catalog, read_action_catalog
 from countersign.settings import EXAMPLE_ACTION_CATALOG, SettingsError, load_settings
 from countersign.temporal_client import DATA_CONVERTER
-from workflows.catalog import ActionCatalog, ExecutorKind
+from domain.catalog import ActionCatalog, ExecutorKind
 
 NO_FILE = "/nonexistent/.env"
 BASE = {"WEBHOOK_BASE_URL": "https://hooks.example.com/countersign"}

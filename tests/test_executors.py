@@ -14,16 +14,16 @@ from temporalio.worker import Worker
 from activities.executors import ActionExecutors
 from activities.slack_client import slack_web_client
 from countersign.settings import Settings
+from domain.catalog import ExecutorKind, ExecutorSpec
+from domain.execution import ExecutionRequest, ExecutionResult
+from domain.fingerprint import fingerprint
+from domain.models import ApprovalRequest, DecisionSubmission
 from tests.approvals import APPROVER, FROM_LIST, start_approval, wire_request
 from tests.conftest import WEBHOOK_SECRET
 from tests.executor_workflows import ApproveThenExecute, ApproveThenExecuteInput
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.approval import ApprovalWorkflow
-from workflows.catalog import ExecutorKind, ExecutorSpec
-from workflows.execution import ExecutionRequest, ExecutionResult
-from workflows.fingerprint import fingerprint
-from workflows.models import ApprovalRequest, DecisionSubmission
 from workflows.worker import build_worker
 
 

@@ -9,10 +9,7 @@ from blocks.approval_card import build_approval_card
 from blocks.details_modal import build_details_modal
 from blocks.reject_modal import RejectTarget, build_reject_modal
 from blocks.thread_reply import build_thread_reply
-from sandbox import limits
-from sandbox.block_validation import message_block_problems, view_problems
-from tests.approvals import pending_state
-from workflows.models import (
+from domain.models import (
     REPLY_FORMAT_INERT,
     ActionRecord,
     ApprovalCard,
@@ -23,6 +20,9 @@ from workflows.models import (
     ExecutionRecord,
     ThreadReply,
 )
+from sandbox import limits
+from sandbox.block_validation import message_block_problems, view_problems
+from tests.approvals import pending_state
 
 LIMITS = json.loads((Path(__file__).parent / "fixtures/slack/block_kit_limits.json").read_text())
 

@@ -4,8 +4,8 @@ import re
 from datetime import UTC, datetime
 
 from blocks.approval_card import build_approval_card
+from domain.models import ApprovalCard, ApprovalRequest
 from sandbox.render import FormState, blocks_html, view_html
-from workflows.models import ApprovalCard, ApprovalRequest
 
 HOSTILE = (
     '<script>alert("x")</script> *bold* _it_ <@U01ADALOVE> <!channel> :eyes: &amp; <https://evil.test|ok>'

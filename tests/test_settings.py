@@ -97,7 +97,7 @@ def test_the_worker_stops_at_start_with_one_line_naming_the_setting(tmp_path):
 def test_the_bot_stops_at_start_on_a_malformed_allowed_bot_list(tmp_path):
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEMPORAL_"))}
     run = subprocess.run(
-        [sys.executable, "-m", "bot.server"],
+        [sys.executable, "-m", "bot.http.server"],
         env=environ | {"SLACK_ALLOWED_BOT_IDS": "A0APP"},
         cwd=tmp_path,
         capture_output=True,

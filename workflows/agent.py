@@ -21,12 +21,8 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.agent_setup import AgentSetupActivities
     from activities.slack import SlackActivities
-    from workflows.agent_instructions import INSTRUCTIONS, user_message
-    from workflows.agent_setup import AgentSetup
-    from workflows.agent_tools import Turn, agent_tools, root_cause, unshowable
-    from workflows.approval import SLACK_CALL
-    from workflows.ask_for_approval import ask_for_approval
-    from workflows.models import (
+    from domain.agent_setup import AgentSetup
+    from domain.models import (
         REPLY_FORMAT_INERT,
         ActionRecord,
         AgentAnswer,
@@ -34,6 +30,10 @@ with workflow.unsafe.imports_passed_through():
         ApprovalRequest,
         ThreadReply,
     )
+    from workflows.agent_instructions import INSTRUCTIONS, user_message
+    from workflows.agent_tools import Turn, agent_tools, root_cause, unshowable
+    from workflows.approval import SLACK_CALL
+    from workflows.ask_for_approval import ask_for_approval
 
 # What an approval-only request is called on its card; there is no catalog action.
 APPROVAL_ONLY_ACTION = "request"

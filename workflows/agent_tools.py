@@ -20,11 +20,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.executors import ActionExecutors
     from activities.slack import SlackActivities
     from blocks.approval_card import card_layout
-    from workflows.approval_rules import decision_for_model
-    from workflows.ask_for_approval import ask_for_approval
-    from workflows.catalog import ActionSpec, validate_arguments
-    from workflows.execution import EXECUTION_CALL, approval_request_for, execution_request_for
-    from workflows.models import (
+    from domain.approval_rules import decision_for_model
+    from domain.catalog import ActionSpec, validate_arguments
+    from domain.execution import EXECUTION_CALL, approval_request_for, execution_request_for
+    from domain.models import (
         ActionRecord,
         AgentRequest,
         ApprovalCard,
@@ -32,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         ApprovalResult,
         ExecutionRecord,
     )
+    from workflows.ask_for_approval import ask_for_approval
 
 # What an approval asked for through `wait_for_confirmation` is called on its card.
 CONFIRMATION_ACTION = "confirmation"

@@ -13,11 +13,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
-    from workflows import approval_memo
-    from workflows import search_attributes as sa
-    from workflows.approval_rules import origin_refusal, refusal_of
-    from workflows.fingerprint import fingerprint
-    from workflows.models import (
+    from domain import approval_memo
+    from domain import search_attributes as sa
+    from domain.approval_rules import origin_refusal, refusal_of
+    from domain.fingerprint import fingerprint
+    from domain.models import (
+        APPROVAL_WORKFLOW_TYPE,
         ApprovalCard,
         ApprovalRequest,
         ApprovalResult,
@@ -43,7 +44,7 @@ CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
 DECISION_REFUSED = "DecisionRefused"
 
 
-@workflow.defn
+@workflow.defn(name=APPROVAL_WORKFLOW_TYPE)
 class ApprovalWorkflow:
     """Waits for an authorised person to approve or reject one exact request."""
 

@@ -8,8 +8,8 @@ from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from domain.models import ApprovalRequest, ApprovalResult
     from workflows.approval import ApprovalWorkflow
-    from workflows.models import ApprovalRequest, ApprovalResult
 
 
 async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:

@@ -21,10 +21,10 @@ from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals
 from countersign.temporal_client import agents_plugin, connect
+from domain.agent_setup import AgentSetup
+from domain.catalog import ActionCatalog
 from workflows.agent import AgentWorkflow
-from workflows.agent_setup import AgentSetup
 from workflows.approval import ApprovalWorkflow
-from workflows.catalog import ActionCatalog
 
 log = logging.getLogger("countersign.worker")
 

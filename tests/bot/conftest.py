@@ -1,4 +1,4 @@
-"""The real Bolt app served by bot.server on loopback, a worker, and Slack's side of both."""
+"""The real Bolt app served by bot.http.server on loopback, a worker, and Slack's side of both."""
 
 from collections.abc import AsyncIterator
 
@@ -7,7 +7,7 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bot.server import EVENTS_PATH, build_bot_web_app
+from bot.http.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests
 from workflows.worker import build_worker
@@ -21,7 +21,7 @@ async def worker(client: Client, settings: Settings) -> AsyncIterator[Worker]:
 
 @pytest.fixture
 async def bot_url(client: Client, settings: Settings) -> AsyncIterator[str]:
-    """Base URL of the bot's web server (the same aiohttp app `python -m bot.server` runs)."""
+    """Base URL of the bot's web server (the same aiohttp app `python -m bot.http.server` runs)."""
     web_app = build_bot_web_app(settings, client)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()

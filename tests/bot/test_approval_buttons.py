@@ -7,8 +7,9 @@ import uuid
 import pytest
 from temporalio.client import Client
 
-from bot.decisions import submit_decision
+from bot.approvals.deciding import submit_decision
 from bot.errors import SORRY
+from domain.models import AgentRequest, ApprovalStatus, DecisionSubmission
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import APPROVER, BYSTANDER, FROM_LIST, OTHER_APPROVER, REQUESTER, start_approval
 from tests.bot.cards import buttons, click, ephemerals_to, shown
@@ -16,7 +17,6 @@ from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.approval import ApprovalWorkflow
-from workflows.models import AgentRequest, ApprovalStatus, DecisionSubmission
 
 
 @pytest.fixture

@@ -17,15 +17,15 @@ from temporalio.client import Client, WorkflowHandle
 
 from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
-from bot.blocks.approvals_list import APPROVALS_PER_PAGE, HELP_TEXT, NEXT_PAGE_ACTION_ID
+from bot.approvals.list_blocks import APPROVALS_PER_PAGE, HELP_TEXT, NEXT_PAGE_ACTION_ID
 from bot.errors import SORRY
+from domain.models import ApprovalStatus, DecisionSubmission
 from tests.approvals import FROM_LIST, listed, start_approval, wire_request
 from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import button_click, slash_command, view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalStatus, DecisionSubmission
 
 WHERE_TYPED = "C0WHERETYPED"
 """The channel /approvals is typed in: any channel, not the approvals' own."""

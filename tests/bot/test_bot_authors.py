@@ -14,8 +14,8 @@ from aiohttp import ClientSession, web
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from bot.http.server import EVENTS_PATH, build_bot_web_app
 from bot.listeners.events.mention_author import refusal_of_author, requester_of
-from bot.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.bot.cards import BOT_USER, cards, shown
 from tests.fakes.slack_payloads import TEAM, mention_event

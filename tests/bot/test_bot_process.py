@@ -1,4 +1,4 @@
-"""`python -m bot.server` as deployed, killed and stopped: a 200 to Slack means Temporal
+"""`python -m bot.http.server` as deployed, killed and stopped: a 200 to Slack means Temporal
 has the request or the decision, so a SIGKILL right after a burst of acks loses none."""
 
 import asyncio
@@ -16,14 +16,14 @@ import pytest
 from aiohttp import ClientError, ClientSession
 from temporalio.client import Client
 
-from bot.server import EVENTS_PATH, HEALTH_PATH
+from bot.http.server import EVENTS_PATH, HEALTH_PATH
 from countersign.settings import Settings
+from domain.models import ApprovalStatus
 from tests.approvals import APPROVER, start_approval
 from tests.bot.cards import BOT_USER, cards, click
 from tests.fakes.slack_payloads import TEAM, mention_event
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
-from workflows.models import ApprovalStatus
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHANNEL = "C0PROCESS"
@@ -66,7 +66,7 @@ async def bot_process(settings: Settings, tmp_path: Path) -> AsyncIterator[BotPr
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.server",
+        "bot.http.server",
         cwd=tmp_path,  # no developer's .env
         env=env,
         stderr=asyncio.subprocess.PIPE,

@@ -8,11 +8,11 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 
 from countersign.settings import Settings
+from domain.models import ApprovalStatus
 from tests.approvals import APPROVER, start_approval
 from tests.bot.cards import click
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
-from workflows.models import ApprovalStatus
 from workflows.worker import build_worker
 
 

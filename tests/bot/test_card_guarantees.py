@@ -13,6 +13,7 @@ from temporalio.client import Client
 from blocks.approval_card import DETAILS_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from countersign.settings import Settings
+from domain.models import ApprovalStatus
 from tests.approvals import card_recorded, listed
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, thread_replies
 from tests.fakes.block_kit import block_kit_problems
@@ -23,7 +24,6 @@ from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalStatus
 from workflows.worker import build_worker
 
 REQUESTER = "U0REQUESTER"

@@ -7,13 +7,13 @@ import pytest
 from temporalio.client import Client
 
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
+from domain.models import ApprovalStatus
 from tests.agents import wait_for_answers
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, shown, thread_replies
 from tests.fakes.slack_payloads import TEAM, mention_event, view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.agent import AgentWorkflow
-from workflows.models import ApprovalStatus
 
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"

@@ -14,6 +14,7 @@ from blocks.reject_modal import (
     build_reject_modal,
     submitted_reason,
 )
+from domain.models import ApprovalStatus, DecisionSubmission
 from tests.approvals import APPROVER, FROM_LIST, OTHER_APPROVER, pending_state, start_approval, wire_request
 from tests.bot.cards import buttons, click, ephemerals_to, shown
 from tests.fakes.block_text import reading
@@ -21,7 +22,6 @@ from tests.fakes.slack_payloads import view_submission
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.approval import ApprovalWorkflow
-from workflows.models import ApprovalStatus, DecisionSubmission
 
 TRIGGER_ID = "5021412341.98765.abcdef"
 

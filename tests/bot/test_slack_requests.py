@@ -8,7 +8,7 @@ import pytest
 from aiohttp import ClientSession, web
 from temporalio.client import Client
 
-from bot.server import HEALTH_PATH, build_bot_web_app
+from bot.http.server import HEALTH_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests, slack_signature
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import ClientSession
 
-from bot.server import EVENTS_PATH, HEALTH_PATH, serve
+from bot.http.server import EVENTS_PATH, HEALTH_PATH, serve
 from countersign.settings import Settings
 from tests.bot.cards import BOT_USER, cards, click, name, said, thread_replies
 from tests.fakes.slack_payloads import mention_event
@@ -29,7 +29,7 @@ async def socket_slack(slack: FakeSlackWebApi) -> AsyncIterator[FakeSocketModeSl
 
 @pytest.fixture
 async def bot_port(settings: Settings, socket_slack: FakeSocketModeSlack) -> AsyncIterator[int]:
-    """`python -m bot.server` in Socket Mode: an app token and no signing secret."""
+    """`python -m bot.http.server` in Socket Mode: an app token and no signing secret."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

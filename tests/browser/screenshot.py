@@ -14,11 +14,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
+from domain import search_attributes
 from sandbox.directory import PEOPLE
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.sandbox_page import SandboxPage
 from tests.browser.stack import full_stack
-from workflows import search_attributes
 
 ADA, GRACE = PEOPLE[0].id, PEOPLE[1].id
 DECIDED = "wire $5,000 to ACME for invoice 4411"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from temporalio.client import Client
 
-from bot.server import EVENTS_PATH, build_bot_web_app
+from bot.http.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings, load_settings
 from tests.sandbox_run import RunningSandbox, loopback_socket, port_of, serve_sandbox
 from workflows.worker import build_worker

@@ -11,13 +11,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.approval_card import build_approval_card
 from countersign.settings import SANDBOX_BOT_TOKEN
+from domain.models import ApprovalCard, ApprovalRequest
 from sandbox.directory import PEOPLE
 from sandbox.views import REQUIRED_FIELD
 from tests.browser.conftest import OpenPage
 from tests.browser.tiny_bolt_bot import DATE_FALLBACK, REASON_MODAL, REASON_REQUIRED, tiny_bolt_bot
 from tests.fakes.recording_bot import RecordingBot, form_payload
 from tests.sandbox_run import RunningSandbox, loopback_socket, port_of, serve_sandbox
-from workflows.models import ApprovalCard, ApprovalRequest
 
 ADA, GRACE = PEOPLE[0].id, PEOPLE[1].id
 HOSTILE = '<img src=x onerror="window.pwned=1"> *bold* <@U02GRACEHO> <!channel> :x: &amp;'

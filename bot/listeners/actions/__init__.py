@@ -3,7 +3,7 @@
 from slack_bolt.async_app import AsyncApp
 
 from blocks.approval_card import APPROVE_ACTION_ID, DETAILS_ACTION_ID, REJECT_ACTION_ID
-from bot.blocks.approvals_list import NEXT_PAGE_ACTION_ID
+from bot.approvals.list_blocks import NEXT_PAGE_ACTION_ID
 from bot.listeners.actions.approvals_next_page import handle_approvals_next_page
 from bot.listeners.actions.approve_button import handle_approve_button
 from bot.listeners.actions.details_button import handle_details_button

@@ -6,8 +6,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals_reply import respond_with_approvals
-from bot.approvals_view import PageCursor
+from bot.approvals.answer import respond_with_approvals
+from bot.approvals.listing import PageCursor
 from bot.services import services_of
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.decisions import submit_decision
+from bot.approvals.click import NOT_YOUR_LIST, approval_click
+from bot.approvals.deciding import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
-from bot.listeners.actions.approval_click import NOT_YOUR_LIST, approval_click
 from bot.services import services_of
-from workflows.models import DecisionSubmission
+from domain.models import DecisionSubmission
 
 
 async def handle_approve_button(

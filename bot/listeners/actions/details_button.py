@@ -6,7 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.details_modal import build_details_modal
-from bot.decisions import NO_LONGER_EXISTS, ApprovalBusy, approval_state
+from bot.approvals.deciding import NO_LONGER_EXISTS, ApprovalBusy, approval_state
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
 

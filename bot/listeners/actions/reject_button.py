@@ -6,9 +6,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.reject_modal import RejectTarget, build_reject_modal
-from bot.decisions import NO_LONGER_EXISTS, ApprovalBusy, approval_state, refusal_to_decide
+from bot.approvals.click import NOT_YOUR_LIST, approval_click
+from bot.approvals.deciding import NO_LONGER_EXISTS, ApprovalBusy, approval_state, refusal_to_decide
 from bot.errors import WORKFLOW_ID_KEY
-from bot.listeners.actions.approval_click import NOT_YOUR_LIST, approval_click
 from bot.services import services_of
 
 

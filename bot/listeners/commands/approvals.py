@@ -6,9 +6,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals_reply import respond_with_approvals
-from bot.approvals_view import HelpRequest, parse_approvals_command
-from bot.blocks.approvals_list import build_approvals_help
+from bot.approvals.answer import respond_with_approvals
+from bot.approvals.list_blocks import build_approvals_help
+from bot.approvals.listing import HelpRequest, parse_approvals_command
 from bot.services import services_of
 
 APPROVALS_COMMAND = "/approvals"

@@ -15,8 +15,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 from bot.errors import WORKFLOW_ID_KEY
 from bot.listeners.events.mention_author import bot_id_of, refusal_of_author, requester_of
 from bot.services import services_of
+from domain.models import AgentRequest
 from workflows.agent import AgentWorkflow, Conversation
-from workflows.models import AgentRequest
 
 log = logging.getLogger("countersign.bot")
 

@@ -6,10 +6,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.reject_modal import REASON_BLOCK_ID, REASON_REQUIRED_ERROR, RejectTarget, submitted_reason
-from bot.decisions import submit_decision
+from bot.approvals.deciding import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
-from workflows.models import ClickOrigin, DecisionSubmission
+from domain.models import ClickOrigin, DecisionSubmission
 
 
 async def handle_reject_reason(

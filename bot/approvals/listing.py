@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from workflows import search_attributes as sa
-from workflows.models import ApprovalStatus
+from domain import search_attributes as sa
+from domain.models import ApprovalStatus
 
 
 class Scope(StrEnum):
@@ -20,7 +20,7 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True)
-class ApprovalsView:
+class Listing:
     """A list of pending approvals as `user` asked for it."""
 
     scope: Scope
@@ -60,19 +60,19 @@ class HelpRequest:
 _CHANNEL_MENTION = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-def parse_approvals_command(text: str, user: str) -> ApprovalsView | HelpRequest:
+def parse_approvals_command(text: str, user: str) -> Listing | HelpRequest:
     """What `/approvals <text>` from `user` asks for."""
     words = text.split()
     if not words:
-        return ApprovalsView(Scope.TO_DECIDE, user)
+        return Listing(Scope.TO_DECIDE, user)
     if len(words) == 1:
         word = words[0]
         if word.lower() in ("mine", "all"):
-            return ApprovalsView(Scope(word.lower()), user)
+            return Listing(Scope(word.lower()), user)
         if word.lower() == "help":
             return HelpRequest()
         if match := _CHANNEL_MENTION.fullmatch(word):
-            return ApprovalsView(Scope.CHANNEL, user, channel=match.group(1))
+            return Listing(Scope.CHANNEL, user, channel=match.group(1))
         if word.startswith("#"):
             # A typed name is not an ID, and looking names up needs a scope the bot lacks.
             return HelpRequest(
@@ -112,9 +112,9 @@ class PageCursor:
             page_token=base64.b64decode(data["token"]),
         )
 
-    def view_for(self, user: str) -> ApprovalsView:
+    def view_for(self, user: str) -> Listing:
         """The list this cursor continues, for `user` (the only one who sees an ephemeral list)."""
-        return ApprovalsView(self.scope, user, self.channel)
+        return Listing(self.scope, user, self.channel)
 
 
 def _slack_id(value: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.approvals_view import ApprovalsView, HelpRequest, PageCursor, Scope, parse_approvals_command
+from bot.approvals.listing import HelpRequest, Listing, PageCursor, Scope, parse_approvals_command
 
 USER = "U0CALLER"
 
@@ -10,16 +10,16 @@ USER = "U0CALLER"
 @pytest.mark.parametrize(
     ("text", "view"),
     [
-        ("", ApprovalsView(Scope.TO_DECIDE, USER)),
-        ("   ", ApprovalsView(Scope.TO_DECIDE, USER)),
-        ("mine", ApprovalsView(Scope.MINE, USER)),
-        (" ALL ", ApprovalsView(Scope.ALL, USER)),
-        ("<#C0FINANCE|finance>", ApprovalsView(Scope.CHANNEL, USER, channel="C0FINANCE")),
-        ("<#C0FINANCE>", ApprovalsView(Scope.CHANNEL, USER, channel="C0FINANCE")),
-        ("<#G0PRIVATE|>", ApprovalsView(Scope.CHANNEL, USER, channel="G0PRIVATE")),
+        ("", Listing(Scope.TO_DECIDE, USER)),
+        ("   ", Listing(Scope.TO_DECIDE, USER)),
+        ("mine", Listing(Scope.MINE, USER)),
+        (" ALL ", Listing(Scope.ALL, USER)),
+        ("<#C0FINANCE|finance>", Listing(Scope.CHANNEL, USER, channel="C0FINANCE")),
+        ("<#C0FINANCE>", Listing(Scope.CHANNEL, USER, channel="C0FINANCE")),
+        ("<#G0PRIVATE|>", Listing(Scope.CHANNEL, USER, channel="G0PRIVATE")),
     ],
 )
-def test_each_sub_command_names_its_list(text: str, view: ApprovalsView):
+def test_each_sub_command_names_its_list(text: str, view: Listing):
     assert parse_approvals_command(text, USER) == view
 
 
@@ -41,7 +41,7 @@ def test_a_channel_typed_by_name_asks_to_pick_it_from_the_autocomplete():
 
 
 def test_the_default_list_is_what_the_caller_may_decide_and_did_not_ask_for():
-    query = ApprovalsView(Scope.TO_DECIDE, USER).visibility_query()
+    query = Listing(Scope.TO_DECIDE, USER).visibility_query()
 
     assert query == (
         "ApprovalStatus = 'pending' AND ExecutionStatus = 'Running' "
@@ -52,23 +52,23 @@ def test_the_default_list_is_what_the_caller_may_decide_and_did_not_ask_for():
 @pytest.mark.parametrize(
     ("view", "clause"),
     [
-        (ApprovalsView(Scope.MINE, USER), " AND ApprovalRequester = 'U0CALLER'"),
-        (ApprovalsView(Scope.CHANNEL, USER, "C0FINANCE"), " AND ApprovalChannel = 'C0FINANCE'"),
-        (ApprovalsView(Scope.ALL, USER), ""),
+        (Listing(Scope.MINE, USER), " AND ApprovalRequester = 'U0CALLER'"),
+        (Listing(Scope.CHANNEL, USER, "C0FINANCE"), " AND ApprovalChannel = 'C0FINANCE'"),
+        (Listing(Scope.ALL, USER), ""),
     ],
 )
-def test_mine_all_and_channel_narrow_the_pending_approvals(view: ApprovalsView, clause: str):
+def test_mine_all_and_channel_narrow_the_pending_approvals(view: Listing, clause: str):
     assert view.visibility_query() == "ApprovalStatus = 'pending' AND ExecutionStatus = 'Running'" + clause
 
 
 @pytest.mark.parametrize("user", ["U0X' OR ApprovalStatus = 'approved", "u0lower", ""])
 def test_anything_but_a_slack_id_is_refused_rather_than_put_in_a_query(user: str):
     with pytest.raises(ValueError, match="not a Slack ID"):
-        ApprovalsView(Scope.MINE, user).visibility_query()
+        Listing(Scope.MINE, user).visibility_query()
 
 
 def test_a_page_cursor_survives_the_trip_through_a_button_value():
     cursor = PageCursor(Scope.CHANNEL, "C0FINANCE", 23, b'{"StartTime":"2026-11-27T02:46:29Z"}\x00\xff')
 
     assert PageCursor.from_button_value(cursor.to_button_value()) == cursor
-    assert cursor.view_for("U0OTHER") == ApprovalsView(Scope.CHANNEL, "U0OTHER", "C0FINANCE")
+    assert cursor.view_for("U0OTHER") == Listing(Scope.CHANNEL, "U0OTHER", "C0FINANCE")

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.list_buttons import ListButtons, is_list_value
-from workflows.models import ClickOrigin
+from bot.approvals.list_buttons import ListButtons, is_list_value
+from domain.models import ClickOrigin
 
 log = logging.getLogger("countersign.bot")
 

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from temporalio.client import Client, WorkflowExecution
 
-from bot.approvals_view import ApprovalsView
-from workflows import approval_memo
-from workflows import search_attributes as sa
+from bot.approvals.listing import Listing
+from domain import approval_memo
+from domain import search_attributes as sa
 
 # After ack() the answer goes to response_url, valid for 30 minutes; a listing slower
 # than this is a Temporal in trouble, and the person had better be told.
@@ -53,7 +53,7 @@ class ApprovalsPage:
 
 async def pending_approvals(
     temporal: Client,
-    view: ApprovalsView,
+    view: Listing,
     *,
     page_size: int,
     page_token: bytes | None = None,

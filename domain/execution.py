@@ -11,8 +11,8 @@ from typing import Any
 
 from temporalio.common import RetryPolicy
 
-from workflows.catalog import ActionSpec, ExecutorSpec
-from workflows.models import ApprovalRequest, ApprovalResult
+from domain.catalog import ActionSpec, ExecutorSpec
+from domain.models import ApprovalRequest, ApprovalResult
 
 # Network errors and 5xx retry with backoff for about ten minutes (the webhook's
 # Idempotency-Key makes that safe); a refusal or a 4xx is non-retryable and fails at once.

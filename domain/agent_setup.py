@@ -5,7 +5,7 @@ Workflow-safe data: it reaches workflows through `AgentSetupActivities.get_agent
 
 from dataclasses import dataclass, field
 
-from workflows.catalog import ActionCatalog
+from domain.catalog import ActionCatalog
 
 
 @dataclass(frozen=True)

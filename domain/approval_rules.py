@@ -4,8 +4,8 @@ The workflow enforces these rules; the bot uses the same function to answer a cl
 once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
-from blocks.slack_format import mention, slack_date
-from workflows.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin, Decision
+from domain.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin, Decision
+from domain.slack_text import mention, slack_date
 
 STATUS_EMOJI = {
     ApprovalStatus.APPROVED: ":white_check_mark:",

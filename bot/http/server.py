@@ -1,6 +1,6 @@
 """The bot's web server: Slack's one Request URL and a health check.
 
-`python -m bot.server` (the Procfile's `web:` line). HTTP mode serves
+`python -m bot.http.server` (the Procfile's `web:` line). HTTP mode serves
 `POST /slack/events` on PORT for events, interactivity and slash commands. With
 SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead and the HTTP
 server keeps only `GET /healthz`.
@@ -48,7 +48,7 @@ def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: s
 
 
 def build_bot_web_app(settings: Settings, temporal_client: Client) -> web.Application:
-    """The whole bot's HTTP side: what `python -m bot.server` serves, and tests drive."""
+    """The whole bot's HTTP side: what `python -m bot.http.server` serves, and tests drive."""
     bolt_app = build_app(settings, temporal_client)
     return build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
 

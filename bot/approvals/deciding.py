@@ -12,9 +12,9 @@ from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateR
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.approval_rules import origin_refusal, refusal_for
+from domain.models import ApprovalState, ApprovalStatus, ClickOrigin, DecisionSubmission
 from workflows.approval import DECISION_REFUSED, ApprovalWorkflow
-from workflows.approval_rules import origin_refusal, refusal_for
-from workflows.models import ApprovalState, ApprovalStatus, ClickOrigin, DecisionSubmission
 
 log = logging.getLogger("countersign.bot")
 

@@ -9,6 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+APPROVAL_WORKFLOW_TYPE = "ApprovalWorkflow"
+"""The approval workflow's type, for code that finds approvals in Temporal without
+importing the workflow (activities run inside the worker that registers it)."""
+
 # A week: long enough for someone back from a weekend, short enough that a
 # forgotten request does not sit forever.
 DEFAULT_APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600

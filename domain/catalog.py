@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from workflows.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
+from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
 
 # Enough for the model to fix its call; more only buries the first problem.
 MAX_PROBLEMS = 10

@@ -2,7 +2,7 @@
 
 The Approve and Reject buttons carry the card's action IDs, so the card's listeners
 handle a click here too; their value is the approval's ID sealed to this list
-(bot.list_buttons), and "Show full details" shows every argument before deciding.
+(bot.approvals.list_buttons), and "Show full details" shows every argument before deciding.
 """
 
 from collections.abc import Callable
@@ -14,11 +14,11 @@ from blocks import slack_markup as markup
 from blocks.approval_card import ACTIONS_BLOCK_ID, action_title, decision_buttons, details_button
 from blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
 from blocks.visible import visible
-from bot.approvals_query import ApprovalsPage, PendingApproval
-from bot.approvals_view import ApprovalsView, PageCursor, Scope
-from workflows import approval_memo
-from workflows import search_attributes as sa
-from workflows.approval_rules import APPROVERS_NAMED_MAX
+from bot.approvals.listing import Listing, PageCursor, Scope
+from bot.approvals.pending import ApprovalsPage, PendingApproval
+from domain import approval_memo
+from domain import search_attributes as sa
+from domain.approval_rules import APPROVERS_NAMED_MAX
 
 NEXT_PAGE_ACTION_ID = "approvals_next_page"
 
@@ -55,7 +55,7 @@ _NOTHING = {
 
 
 def build_approvals_list(
-    view: ApprovalsView,
+    view: Listing,
     page: ApprovalsPage,
     *,
     now: datetime,
@@ -100,19 +100,17 @@ def age(elapsed: timedelta) -> str:
     return f"{days} day{'s' if days > 1 else ''} ago"
 
 
-def _title(view: ApprovalsView) -> str:
+def _title(view: Listing) -> str:
     return f"Pending approvals in <#{view.channel}>" if view.scope is Scope.CHANNEL else _TITLES[view.scope]
 
 
-def _nothing(view: ApprovalsView) -> str:
+def _nothing(view: Listing) -> str:
     if view.scope is Scope.CHANNEL:
         return f"No approvals are pending in <#{view.channel}>."
     return _NOTHING[view.scope]
 
 
-def _item(
-    approval: PendingApproval, view: ApprovalsView, now: datetime, permalink: str | None
-) -> dict[str, Any]:
+def _item(approval: PendingApproval, view: Listing, now: datetime, permalink: str | None) -> dict[str, Any]:
     """One approval as a rich_text block: the request inert, the facts from Temporal. The
     list is ephemeral, so user elements name people without notifying anyone."""
     facts: list[rt.Element] = [
@@ -162,7 +160,7 @@ def _decision_buttons(workflow_id: str, index: int, seal: Callable[[str], str]) 
     return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": buttons}
 
 
-def _next_button(view: ApprovalsView, page: ApprovalsPage, shown: int) -> dict[str, Any]:
+def _next_button(view: Listing, page: ApprovalsPage, shown: int) -> dict[str, Any]:
     assert page.next_page_token is not None
     value = PageCursor(view.scope, view.channel, shown, page.next_page_token).to_button_value()
     if len(value) > BUTTON_VALUE_MAX:

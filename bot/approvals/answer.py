@@ -12,9 +12,9 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.approvals_query import PendingApproval, pending_approvals
-from bot.approvals_view import ApprovalsView, PageCursor
-from bot.blocks.approvals_list import APPROVALS_PER_PAGE, build_approvals_list
+from bot.approvals.list_blocks import APPROVALS_PER_PAGE, build_approvals_list
+from bot.approvals.listing import Listing, PageCursor
+from bot.approvals.pending import PendingApproval, pending_approvals
 from bot.errors import SORRY
 from bot.services import BotServices
 
@@ -28,7 +28,7 @@ async def respond_with_approvals(
     respond: AsyncRespond,
     services: BotServices,
     slack: AsyncWebClient,
-    view: ApprovalsView,
+    view: Listing,
     shown_in: str,
     cursor: PageCursor | None = None,
 ) -> None:

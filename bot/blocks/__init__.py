@@ -1,1 +1,0 @@
-"""Block Kit builders: pure functions from domain objects to Slack payloads."""
