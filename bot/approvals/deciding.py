@@ -104,10 +104,12 @@ async def _not_running(
     """What to say when the approval is not running: gone, or already decided (by whom)."""
     if err.status is not RPCStatusCode.NOT_FOUND:
         raise err
-    if "already completed" not in err.message:
-        return NO_LONGER_EXISTS
+    # "Already completed", or (an update racing the decision that completed it) another
+    # wording of it: the approval itself says whether it exists and who decided.
     try:
         state = await approval_state(temporal, workflow_id)
     except ApprovalBusy:
         return ALREADY_DECIDED
-    return (refusal_for(state, submission.user) if state else None) or ALREADY_DECIDED
+    if state is None:
+        return NO_LONGER_EXISTS
+    return refusal_for(state, submission.user) or ALREADY_DECIDED
