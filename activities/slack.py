@@ -15,7 +15,7 @@ from blocks.approval_card import Duplicate, build_approval_card, workflow_url
 from blocks.slack_markup import UserMention, decode
 from blocks.thread_reply import build_thread_reply, people_in_reply
 from domain import approval_memo
-from domain.models import APPROVAL_WORKFLOW_TYPE, ApprovalCard, EphemeralNotice, ThreadReply
+from domain.models import APPROVAL_WORKFLOW_TYPE, Approval, EphemeralNotice, ThreadReply
 
 # Enough to find the card asked for just before this one; a channel with more identical
 # requests pending has a bigger problem than this note.
@@ -43,7 +43,7 @@ class SlackActivities:
         self._names = SlackNames(client)
 
     @activity.defn
-    async def post_approval_request(self, card: ApprovalCard) -> str:
+    async def post_approval_request(self, card: Approval) -> str:
         """Posts the approval card and returns its message ts (the card's identity).
 
         Fails for good (non-retryable) when the request cannot be shown in full: a card
@@ -57,7 +57,7 @@ class SlackActivities:
         return response["ts"]
 
     @activity.defn
-    async def update_approval_message(self, card: ApprovalCard) -> None:
+    async def update_approval_message(self, card: Approval) -> None:
         """Redraws a posted card: decided cards lose their buttons and say who decided,
         and once the action ran, what it did."""
         await self._call(
@@ -88,7 +88,7 @@ class SlackActivities:
         )
         return response["ts"]
 
-    async def _card_payload(self, card: ApprovalCard, duplicate: Duplicate | None = None) -> dict[str, Any]:
+    async def _card_payload(self, card: Approval, duplicate: Duplicate | None = None) -> dict[str, Any]:
         link = (
             workflow_url(self._temporal_ui_url, self._namespace, card.workflow_id)
             if self._temporal_ui_url
@@ -103,7 +103,7 @@ class SlackActivities:
         except ValueError as err:
             raise ApplicationError(str(err), type="RequestNotShowable", non_retryable=True) from err
 
-    async def _duplicate_of(self, card: ApprovalCard) -> Duplicate | None:
+    async def _duplicate_of(self, card: Approval) -> Duplicate | None:
         """Another pending card in the channel for the same action and arguments."""
         if self._temporal is None:
             return None

@@ -15,7 +15,7 @@ from blocks.limits import BUTTON_VALUE_MAX, HEADER_TEXT_MAX, cut
 from blocks.request_blocks import LEGEND, beyond_card, piece_block, piece_only_in_details, shows_markers
 from blocks.request_view import Layout, layout, request_pieces
 from domain.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
-from domain.models import ApprovalCard, ApprovalRequest, ApprovalStatus
+from domain.models import Approval, ApprovalRequest, ApprovalStatus
 from domain.slack_text import escape, mention, slack_date
 
 APPROVE_ACTION_ID = "approval_approve"
@@ -59,7 +59,7 @@ def card_layout(request: ApprovalRequest, names: Mapping[str, str] | None = None
 
 
 def build_approval_card(
-    card: ApprovalCard,
+    card: Approval,
     workflow_link: str | None = None,
     *,
     names: Mapping[str, str] | None = None,
@@ -105,7 +105,7 @@ def build_approval_card(
     return {"text": fallback_text(card, names), "blocks": blocks}
 
 
-def fallback_text(card: ApprovalCard, names: Mapping[str, str]) -> str:
+def fallback_text(card: Approval, names: Mapping[str, str]) -> str:
     """What notifications and screen readers show: what, asked by whom, who decides, in
     names only (no live mention, nothing the requester wrote)."""
     request = card.request
@@ -159,7 +159,7 @@ def details_button(workflow_id: str) -> dict[str, Any]:
     }
 
 
-def _fields(card: ApprovalCard) -> list[dict[str, str]]:
+def _fields(card: Approval) -> list[dict[str, str]]:
     request = card.request
     fields = [
         _field("Requested by", mention(request.requester)),
@@ -176,7 +176,7 @@ def _fields(card: ApprovalCard) -> list[dict[str, str]]:
     return fields
 
 
-def _decision_blocks(card: ApprovalCard) -> list[dict[str, Any]]:
+def _decision_blocks(card: Approval) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if card.status is not ApprovalStatus.PENDING:
         blocks.append(_context(f"{STATUS_EMOJI[card.status]} {_outcome_sentence(card)}"))
@@ -196,7 +196,7 @@ def _decision_blocks(card: ApprovalCard) -> list[dict[str, Any]]:
     return blocks
 
 
-def _outcome_sentence(card: ApprovalCard) -> str:
+def _outcome_sentence(card: Approval) -> str:
     match card.status:
         case ApprovalStatus.APPROVED if card.request.approval_only:
             return "Approved. Nothing runs automatically; the requester is told in the thread."

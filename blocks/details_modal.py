@@ -10,13 +10,13 @@ from blocks import rich_text as rt
 from blocks.approval_card import OUTCOME_WORDS, action_title
 from blocks.request_blocks import LEGEND, piece_block, shows_markers
 from blocks.request_view import request_pieces
-from domain.models import ApprovalState
+from domain.models import Approval
 from domain.slack_text import mention
 
 DETAILS_CALLBACK_ID = "approval_details"
 
 
-def details_blocks(state: ApprovalState) -> list[dict[str, Any]]:
+def details_blocks(state: Approval) -> list[dict[str, Any]]:
     """The request, every piece in full: the details modal's body, and the reject modal's."""
     request = state.request
     pieces = request_pieces(request.summary, request.parameters, in_modal=True)
@@ -31,7 +31,7 @@ def details_blocks(state: ApprovalState) -> list[dict[str, Any]]:
     return blocks
 
 
-def build_details_modal(state: ApprovalState) -> dict[str, Any]:
+def build_details_modal(state: Approval) -> dict[str, Any]:
     """The `views.open` view for one approval."""
     return {
         "type": "modal",

@@ -7,7 +7,7 @@ from typing import Any
 from blocks import rich_text as rt
 from blocks.details_modal import details_blocks
 from domain.approval_rules import REASON_REQUIRED
-from domain.models import ApprovalState
+from domain.models import Approval
 
 REJECT_REASON_CALLBACK_ID = "approval_reject_reason"
 REASON_BLOCK_ID = "reject_reason"
@@ -37,7 +37,7 @@ class RejectTarget:
         return cls(**json.loads(metadata))
 
 
-def build_reject_modal(target: RejectTarget, state: ApprovalState | None) -> dict[str, Any]:
+def build_reject_modal(target: RejectTarget, state: Approval | None) -> dict[str, Any]:
     """The `views.open` view: what is being rejected, in full, and a reason field.
 
     `state` is None when the approval could not say in time; the modal then only asks why.

@@ -4,7 +4,7 @@ The workflow enforces these rules; the bot uses the same function to answer a cl
 once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
-from domain.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin, Decision
+from domain.models import Approval, ApprovalRequest, ApprovalStatus, ClickOrigin, Decision
 from domain.slack_text import mention, slack_date
 
 STATUS_EMOJI = {
@@ -57,7 +57,7 @@ def who_may_decide(request: ApprovalRequest) -> str:
     return named or "nobody (only the requester is named)"
 
 
-def refusal_for(state: ApprovalState, user: str) -> str | None:
+def refusal_for(state: Approval, user: str) -> str | None:
     """Why `user` may not decide this approval now, or None when they may."""
     if state.status is ApprovalStatus.EXPIRED:
         return f"This approval expired at {slack_date(state.expires_at)}."
@@ -82,7 +82,7 @@ NOT_ITS_CARD = (
 NO_ORIGIN = "This decision did not say which card it was made on, so it cannot count."
 
 
-def origin_refusal(state: ApprovalState, origin: ClickOrigin | None) -> str | None:
+def origin_refusal(state: Approval, origin: ClickOrigin | None) -> str | None:
     """Why a click made at `origin` cannot decide this approval: it counts only on the
     approval's own card, or in an `/approvals` list that showed it."""
     if origin is None:
@@ -94,7 +94,7 @@ def origin_refusal(state: ApprovalState, origin: ClickOrigin | None) -> str | No
     return None
 
 
-def refusal_of(state: ApprovalState, user: str, approved: bool, reason: str) -> str | None:
+def refusal_of(state: Approval, user: str, approved: bool, reason: str) -> str | None:
     """Why this decision cannot be taken: who decides, and a rejection's required reason."""
     if refusal := refusal_for(state, user):
         return refusal

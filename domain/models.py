@@ -94,8 +94,9 @@ class ExecutionRecord:
 
 
 @dataclass
-class ApprovalCard:
-    """Everything the Slack activities need to draw the approval card, before or after."""
+class Approval:
+    """An approval as it stands: what its card draws, what `get_status` answers, and what
+    the bot checks a click against. One shape everywhere but in the child's result."""
 
     workflow_id: str
     request: ApprovalRequest
@@ -106,18 +107,6 @@ class ApprovalCard:
     message_ts: str | None = None
     execution: ExecutionRecord | None = None
     """Once the approved action ran (or failed to): what it did."""
-
-
-@dataclass
-class ApprovalState:
-    """What `ApprovalWorkflow.get_status` answers: the state, who may decide, the decision."""
-
-    status: ApprovalStatus
-    request: ApprovalRequest
-    fingerprint: str
-    expires_at: datetime
-    decision: Decision | None = None
-    message_ts: str | None = None
 
 
 @dataclass

@@ -9,7 +9,7 @@ from temporalio.client import Client, WorkflowHandle
 
 from domain import approval_memo
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalRequest, ApprovalState, ApprovalStatus, ClickOrigin
+from domain.models import Approval, ApprovalRequest, ApprovalStatus, ClickOrigin
 from workflows.approval import ApprovalWorkflow
 
 REQUESTER = "U0REQUESTER"
@@ -38,12 +38,11 @@ def wire_request(**changes) -> ApprovalRequest:
     return request
 
 
-def pending_state(
-    request: ApprovalRequest | None = None, message_ts: str = "1700000001.000100"
-) -> ApprovalState:
+def pending_state(request: ApprovalRequest | None = None, message_ts: str = "1700000001.000100") -> Approval:
     """What `get_status` answers for a pending approval of `request` whose card is posted."""
     request = request or wire_request()
-    return ApprovalState(
+    return Approval(
+        workflow_id="approval-pending",
         status=ApprovalStatus.PENDING,
         request=request,
         fingerprint=fingerprint(request.action, request.parameters),
@@ -77,7 +76,7 @@ async def listed(client: Client, query: str, count: int, timeout: float = 20) ->
         await asyncio.sleep(0.1)
 
 
-async def card_recorded(approval: WorkflowHandle, timeout: float = 10) -> ApprovalState:
+async def card_recorded(approval: WorkflowHandle, timeout: float = 10) -> Approval:
     """Waits until the approval has recorded its card's ts (a little after Slack has the card)."""
     deadline = time.monotonic() + timeout
     while not (state := await approval.query(ApprovalWorkflow.get_status)).message_ts:

@@ -7,7 +7,7 @@ import pytest
 from blocks.approval_card import DETAILS_ACTION_ID, Duplicate, build_approval_card, card_layout, workflow_url
 from blocks.details_modal import build_details_modal
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalCard, ApprovalStatus, Decision, ExecutionRecord
+from domain.models import Approval, ApprovalStatus, Decision, ExecutionRecord
 from tests.approvals import APPROVER, OTHER_APPROVER, REQUESTER, pending_state, wire_request
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import live_tokens, mrkdwn_texts, original, reading, runs, text_length
@@ -17,9 +17,9 @@ DECIDED = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 NAMES = {REQUESTER: "Ada Lovelace", APPROVER: "Grace Hopper", OTHER_APPROVER: "Alan Turing"}
 
 
-def card(**changes) -> ApprovalCard:
+def card(**changes) -> Approval:
     request = wire_request(**changes)
-    return ApprovalCard(
+    return Approval(
         workflow_id="approval-1234",
         request=request,
         fingerprint=fingerprint(request.action, request.parameters),
@@ -27,7 +27,7 @@ def card(**changes) -> ApprovalCard:
     )
 
 
-def decided(status: ApprovalStatus, reason: str = "", **changes) -> ApprovalCard:
+def decided(status: ApprovalStatus, reason: str = "", **changes) -> Approval:
     built = card(**changes)
     built.status = status
     if status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from blocks.approval_card import build_approval_card, card_layout
 from blocks.details_modal import build_details_modal
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalCard
+from domain.models import Approval
 from domain.slack_text import escape
 from sandbox.block_validation import view_problems
 from tests.approvals import APPROVER, REQUESTER, pending_state, wire_request
@@ -67,7 +67,7 @@ requests = st.lists(st.one_of(st.text(characters, max_size=40).map(escape), slac
 @given(parameters=arguments, summary=requests)
 def test_every_value_is_readable_in_full_and_inert_or_no_card_is_posted(parameters: dict, summary: str):
     request = wire_request(summary=summary, parameters=parameters)
-    card = ApprovalCard(
+    card = Approval(
         "approval-1", request, fingerprint(request.action, parameters), datetime(2030, 1, 1, tzinfo=UTC)
     )
     if card_layout(request).problem:

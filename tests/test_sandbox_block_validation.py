@@ -12,7 +12,7 @@ from blocks.thread_reply import build_thread_reply
 from domain.models import (
     REPLY_FORMAT_INERT,
     ActionRecord,
-    ApprovalCard,
+    Approval,
     ApprovalRequest,
     ApprovalResult,
     ApprovalStatus,
@@ -65,7 +65,7 @@ def test_the_bots_own_card_and_modal_pass():
     request = ApprovalRequest(
         action="request", summary="pay <ACME>", parameters={"x": 1}, requester="U1", channel="C1"
     )
-    card = ApprovalCard(
+    card = Approval(
         workflow_id="approval-1",
         request=request,
         fingerprint="abc",
@@ -181,7 +181,7 @@ def test_the_bots_rich_text_cards_replies_and_modals_pass():
         (ApprovalStatus.REJECTED, rejected, None),
         (ApprovalStatus.APPROVED, Decision(approved=True, decided_at=decided_at, decided_by="U2"), failed),
     ):
-        card = ApprovalCard(
+        card = Approval(
             workflow_id="approval-1",
             request=request,
             fingerprint="abc",

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 
 from blocks.approval_card import build_approval_card
-from domain.models import ApprovalCard, ApprovalRequest
+from domain.models import Approval, ApprovalRequest
 from sandbox.render import FormState, blocks_html, view_html
 
 HOSTILE = (
@@ -191,7 +191,7 @@ def test_the_bots_own_card_draws_the_request_and_arguments_inert():
         requester="U01ADALOVE",
         channel="C0PAYMENTS",
     )
-    card = ApprovalCard(
+    card = Approval(
         workflow_id="approval-1",
         request=request,
         fingerprint="abc",

@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.models import (
         ActionRecord,
         AgentRequest,
-        ApprovalCard,
+        Approval,
         ApprovalRequest,
         ApprovalResult,
         ExecutionRecord,
@@ -171,7 +171,7 @@ async def _show_on_card(request: ApprovalRequest, record: ActionRecord) -> None:
     result = record.approval
     if not workflow.patched(CARD_SHOWS_WHAT_RAN) or result.message_ts is None or result.decision is None:
         return
-    card = ApprovalCard(
+    card = Approval(
         workflow_id=result.workflow_id,
         request=request,
         fingerprint=result.fingerprint,

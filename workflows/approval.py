@@ -19,10 +19,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.fingerprint import fingerprint
     from domain.models import (
         APPROVAL_WORKFLOW_TYPE,
-        ApprovalCard,
+        Approval,
         ApprovalRequest,
         ApprovalResult,
-        ApprovalState,
         ApprovalStatus,
         ClickOrigin,
         Decision,
@@ -71,7 +70,7 @@ class ApprovalWorkflow:
         # the card's ts, so the card can be marked cancelled rather than left with buttons.
         posting = asyncio.ensure_future(
             workflow.execute_activity_method(
-                SlackActivities.post_approval_request, self._card(), **SLACK_CALL
+                SlackActivities.post_approval_request, self._approval(), **SLACK_CALL
             )
         )
         try:
@@ -97,7 +96,7 @@ class ApprovalWorkflow:
             # sent again: invisible, as it draws the same card. Refusals stay regular
             # activities so nobody is told twice.
             await workflow.execute_local_activity_method(
-                SlackActivities.update_approval_message, self._card(), **SLACK_CALL
+                SlackActivities.update_approval_message, self._approval(), **SLACK_CALL
             )
         except ActivityError:
             # The decision stands even if its card is gone (deleted, channel archived).
@@ -211,15 +210,8 @@ class ApprovalWorkflow:
         )
 
     @workflow.query
-    def get_status(self) -> ApprovalState:
-        return ApprovalState(
-            status=self._status,
-            request=self._request,
-            fingerprint=self._fingerprint,
-            expires_at=self._expires_at,
-            decision=self._decision,
-            message_ts=self._message_ts,
-        )
+    def get_status(self) -> Approval:
+        return self._approval()
 
     def _record(self, decision: Decision) -> None:
         self._decision = decision
@@ -228,8 +220,8 @@ class ApprovalWorkflow:
             "Approval %s by %s", self._status.value, decision.decided_by or "Temporal signal"
         )
 
-    def _card(self) -> ApprovalCard:
-        return ApprovalCard(
+    def _approval(self) -> Approval:
+        return Approval(
             workflow_id=workflow.info().workflow_id,
             request=self._request,
             fingerprint=self._fingerprint,

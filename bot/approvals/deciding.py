@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.approval_rules import origin_refusal, refusal_for
-from domain.models import ApprovalState, ApprovalStatus, ClickOrigin, DecisionSubmission
+from domain.models import Approval, ApprovalStatus, ClickOrigin, DecisionSubmission
 from workflows.approval import DECISION_REFUSED, ApprovalWorkflow
 
 log = logging.getLogger("countersign.bot")
@@ -32,7 +32,7 @@ class ApprovalBusy(Exception):
     """The approval did not answer its query in time: its worker is busy or down."""
 
 
-async def approval_state(temporal: Client, workflow_id: str) -> ApprovalState | None:
+async def approval_state(temporal: Client, workflow_id: str) -> Approval | None:
     """The approval's current state, or None when there is no such approval.
 
     Raises ApprovalBusy when it cannot say in time.
@@ -50,7 +50,7 @@ async def approval_state(temporal: Client, workflow_id: str) -> ApprovalState | 
         raise
 
 
-def refusal_to_decide(state: ApprovalState, workflow_id: str, user: str, origin: ClickOrigin) -> str | None:
+def refusal_to_decide(state: Approval, workflow_id: str, user: str, origin: ClickOrigin) -> str | None:
     """Why `user` cannot decide this approval from `origin` now; a click on another card is
     logged as a security warning with both cards."""
     # Before the workflow has its card's ts (a click can beat the post's result by a few

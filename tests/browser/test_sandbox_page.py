@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.approval_card import build_approval_card
 from countersign.settings import SANDBOX_BOT_TOKEN
-from domain.models import ApprovalCard, ApprovalRequest
+from domain.models import Approval, ApprovalRequest
 from sandbox.directory import PEOPLE
 from sandbox.views import REQUIRED_FIELD
 from tests.browser.conftest import OpenPage
@@ -178,7 +178,7 @@ async def test_a_rich_text_card_shows_a_hostile_value_exactly_as_written(sandbox
         requester=ADA,
         channel="C0PAYMENTS",
     )
-    card = ApprovalCard(
+    card = Approval(
         workflow_id="approval-hostile",
         request=request,
         fingerprint="f00d",
