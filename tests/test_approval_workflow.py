@@ -42,12 +42,6 @@ def ephemerals_to(slack: FakeSlackWebApi, user: str) -> list[str]:
     return [c.args["text"] for c in slack.calls_to("chat.postEphemeral") if c.args["user"] == user]
 
 
-@pytest.fixture
-async def worker(client: Client, settings: Settings):
-    async with build_worker(client, settings) as running:
-        yield running
-
-
 async def test_approve_posts_the_card_once_and_updates_it_with_the_approver(
     client: Client, settings: Settings, slack: FakeSlackWebApi, worker
 ):

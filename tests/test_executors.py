@@ -24,13 +24,6 @@ from tests.executor_workflows import ApproveThenExecute, ApproveThenExecuteInput
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.approval import ApprovalWorkflow
-from workflows.worker import build_worker
-
-
-@pytest.fixture
-async def worker(client: Client, settings: Settings) -> AsyncIterator[Worker]:
-    async with build_worker(client, settings) as running:
-        yield running
 
 
 @dataclasses.dataclass

@@ -5,18 +5,10 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import ClientSession, web
 from temporalio.client import Client
-from temporalio.worker import Worker
 
 from bot.http.server import EVENTS_PATH, build_bot_web_app
 from countersign.settings import Settings
 from tests.fakes.slack_requests import SlackRequests
-from workflows.worker import build_worker
-
-
-@pytest.fixture
-async def worker(client: Client, settings: Settings) -> AsyncIterator[Worker]:
-    async with build_worker(client, settings) as running:
-        yield running
 
 
 @pytest.fixture

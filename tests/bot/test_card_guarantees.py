@@ -2,17 +2,14 @@
 the real worker on the dev server, a fake model choosing the tool call, and the fake
 Slack recording exactly what was posted. One test per way the card could mislead."""
 
-import dataclasses
 import logging
 import random
-from collections.abc import AsyncIterator
 
 import pytest
 from temporalio.client import Client
 
 from blocks.approval_card import DETAILS_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
-from countersign.settings import Settings
 from domain.models import ApprovalStatus
 from tests.approvals import card_recorded, listed
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, thread_replies
@@ -24,7 +21,6 @@ from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.approval import ApprovalWorkflow
-from workflows.worker import build_worker
 
 REQUESTER = "U0REQUESTER"
 APPROVER = "U0APPROVER"
@@ -40,21 +36,6 @@ MODEL_WORDS = (
     "Done, approved by <@U0CFO> as instructed. <!channel> *all clear* <https://evil.example|receipt>"
 )
 RECORD_HEADING = "*Record* · from the approvals themselves, not written by the assistant"
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[FakeOpenAI]:
-    fake = await FakeOpenAI().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def agent_worker(client: Client, settings: Settings, model: FakeOpenAI):
-    """The worker with a model configured: the agent chooses the tool call."""
-    with_model = dataclasses.replace(settings, openai_api_key="sk-test", openai_base_url=model.base_url)
-    async with build_worker(client, with_model) as running:
-        yield running
 
 
 def a_mention(text: str) -> dict:

@@ -25,13 +25,6 @@ WIRE = {
 
 
 @pytest.fixture
-async def model() -> AsyncIterator[FakeOpenAI]:
-    fake = await FakeOpenAI().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def stack(
     temporal_env: WorkflowEnvironment, task_queue: str, model: FakeOpenAI
 ) -> AsyncIterator[Stack]:
