@@ -54,6 +54,10 @@ async def record(into: Path) -> int:
         recorded = await run_scenarios(env.client)
     finally:
         await env.shutdown()
+    (expired,) = recorded["approval-expired"].values()
+    if not any(e.HasField("timer_fired_event_attributes") for e in expired.events):
+        # Its card took the whole timeout to post: it expired without waiting, the rare path.
+        sys.exit("approval-expired never waited on its timer (a loaded machine?): record again")
     count = 0
     for scenario, histories in recorded.items():
         folder = into / scenario
