@@ -23,17 +23,27 @@ from temporalio.client import (
     WorkflowHistory,
 )
 
+from bot.approvals.deciding import submit_decision
 from countersign.settings import Settings, load_settings
 from countersign.temporal_server import temporal_binary
+from domain.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission
 from tests.agents import send_message, wait_for_answers
-from tests.approvals import APPROVER, BYSTANDER, CHANNEL, FROM_LIST, REQUESTER, start_approval, wire_request
+from tests.approvals import (
+    APPROVER,
+    BYSTANDER,
+    CHANNEL,
+    FROM_LIST,
+    REQUESTER,
+    card_recorded,
+    start_approval,
+    wire_request,
+)
 from tests.bot.cards import cards
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
-from workflows.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission
 from workflows.worker import build_worker
 
 WEBHOOK_SECRET = "replay-webhook-secret"
@@ -94,20 +104,23 @@ def on_card(card: SlackCall) -> ClickOrigin:
 async def posted(stack: Stack, handle: WorkflowHandle, timeout: float = 10) -> SlackCall:
     """The approval's card, once the workflow holds its ts: a person clicks a card that is up,
     so the click lands in a task of its own while the approval waits on its timer."""
-    deadline = time.monotonic() + timeout
-    while (await handle.query(ApprovalWorkflow.get_status)).message_ts is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{handle.id} never learned its card's ts")
-        await asyncio.sleep(0.05)
+    await card_recorded(handle, timeout)
     (card,) = [c for c in stack.slack.calls_to("chat.postMessage") if handle.id in str(c.args["blocks"])]
     return card
+
+
+async def click(stack: Stack, workflow_id: str, submission: DecisionSubmission) -> str | None:
+    """What the bot does with a click (the `decide_click` Update, the signal if no worker
+    answers): None when it counted, else the refusal the clicker is shown."""
+    return await submit_decision(stack.client, workflow_id, submission)
 
 
 async def approved_on_its_card(stack: Stack) -> list[str]:
     handle = await start_approval(stack.client, stack.settings.temporal_task_queue)
     card = await posted(stack, handle)
-    await handle.signal(
-        ApprovalWorkflow.decide, DecisionSubmission(approved=True, user=APPROVER, origin=on_card(card))
+    assert (
+        await click(stack, handle.id, DecisionSubmission(approved=True, user=APPROVER, origin=on_card(card)))
+        is None
     )
     assert (await handle.result()).status is ApprovalStatus.APPROVED
     return [handle.id]
@@ -116,12 +129,10 @@ async def approved_on_its_card(stack: Stack) -> list[str]:
 async def rejected_with_a_reason(stack: Stack) -> list[str]:
     handle = await start_approval(stack.client, stack.settings.temporal_task_queue)
     card = await posted(stack, handle)
-    await handle.signal(
-        ApprovalWorkflow.decide,
-        DecisionSubmission(
-            approved=False, user=APPROVER, reason="Invoice 4411 was paid last week", origin=on_card(card)
-        ),
+    rejection = DecisionSubmission(
+        approved=False, user=APPROVER, reason="Invoice 4411 was paid last week", origin=on_card(card)
     )
+    assert await click(stack, handle.id, rejection) is None
     assert (await handle.result()).status is ApprovalStatus.REJECTED
     return [handle.id]
 
@@ -146,8 +157,26 @@ async def cancelled(stack: Stack) -> list[str]:
 
 
 async def refused_clicks_then_approved(stack: Stack) -> list[str]:
-    """A click on another message and one by someone not named are refused (and told why);
-    then an approver decides on the card."""
+    """A click on another message and one by someone not named are refused, by the Update's
+    validator (nothing in history); then an approver decides on the card."""
+    handle = await start_approval(stack.client, stack.settings.temporal_task_queue)
+    card = await posted(stack, handle)
+    elsewhere = ClickOrigin(channel=CHANNEL, message_ts="1700000099.000100")
+    assert await click(stack, handle.id, DecisionSubmission(approved=True, user=APPROVER, origin=elsewhere))
+    assert await click(
+        stack, handle.id, DecisionSubmission(approved=True, user=BYSTANDER, origin=on_card(card))
+    )
+    assert (
+        await click(stack, handle.id, DecisionSubmission(approved=True, user=APPROVER, origin=on_card(card)))
+        is None
+    )
+    assert (await handle.result()).status is ApprovalStatus.APPROVED
+    return [handle.id]
+
+
+async def refused_and_approved_by_signal(stack: Stack) -> list[str]:
+    """The `decide` signal, what the bot sends when no worker answers the Update in time:
+    two refusals, each told by an ephemeral, then the approver's decision."""
     handle = await start_approval(stack.client, stack.settings.temporal_task_queue)
     card = await posted(stack, handle)
     elsewhere = ClickOrigin(channel=CHANNEL, message_ts="1700000099.000100")
@@ -217,7 +246,7 @@ class Thread:
         card = await posted(self.stack, approval)
         if submission.origin is None:
             submission = dataclasses.replace(submission, origin=on_card(card))
-        await approval.signal(ApprovalWorkflow.decide, submission)
+        assert await click(self.stack, approval_id, submission) is None
         return approval_id
 
     async def answers(self, count: int) -> None:
@@ -226,7 +255,7 @@ class Thread:
 
 
 async def approval_only_request_approved(stack: Stack) -> list[str]:
-    """No model: the mention goes for approval as written, decided from `/approvals`."""
+    """No model: the mention goes for approval as written, decided in an `/approvals` list."""
     thread = Thread(stack)
     await thread.say("wire $5,000 to ACME Corp for invoice 4411")
     approval_id = await thread.decide(1, DecisionSubmission(approved=True, user=APPROVER, origin=FROM_LIST))
@@ -271,6 +300,7 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "approval-expired": (expired, False),
     "approval-cancelled": (cancelled, False),
     "approval-refused-clicks-then-approved": (refused_clicks_then_approved, False),
+    "approval-refused-and-approved-by-signal": (refused_and_approved_by_signal, False),
     "approval-approved-with-the-temporal-cli": (approved_with_the_temporal_cli, False),
     "agent-approval-only-approved": (approval_only_request_approved, False),
     "agent-wire-transfer-approved-and-run": (wire_transfer_approved_and_run, True),
