@@ -21,6 +21,7 @@ from temporalio.worker import Replayer
 
 from countersign.settings import Settings
 from countersign.temporal_client import DATA_CONVERTER
+from tests.histories.record import release_name
 from tests.histories.scenarios import SCENARIOS, run_scenarios
 from workflows.worker import build_replayer
 
@@ -85,6 +86,11 @@ async def test_histories_of_past_releases_replay_on_this_code(settings: Settings
     failures = await replay_failures(build_replayer(settings), histories)
 
     assert not failures, "Workflow histories that no longer replay:\n" + "\n".join(failures)
+
+
+def test_the_recorder_names_a_release_after_its_commit():
+    # Also keeps the recorder importable: nothing else in the suite runs it.
+    assert re.fullmatch(r"[0-9a-f]{7,}(-dirty)?", release_name())
 
 
 async def test_what_this_code_records_replays_on_it(client: Client, settings: Settings):

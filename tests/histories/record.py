@@ -20,8 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
+from domain import search_attributes
 from tests.histories.scenarios import run_scenarios
-from workflows import search_attributes
 
 HISTORIES = Path(__file__).resolve().parent
 # What workflow code is made of: a change in any of them may change the commands it sends.
