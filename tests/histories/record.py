@@ -25,7 +25,7 @@ from tests.histories.scenarios import run_scenarios
 
 HISTORIES = Path(__file__).resolve().parent
 # What workflow code is made of: a change in any of them may change the commands it sends.
-WORKFLOW_CODE = ["workflows", "activities", "blocks"]
+WORKFLOW_CODE = ["workflows", "activities", "blocks", "domain"]
 
 
 def release_name() -> str:
