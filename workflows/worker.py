@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from agents import set_tracing_disabled
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 
 from activities.agent_setup import AgentSetupActivities
 from activities.executors import ActionExecutors
@@ -27,6 +27,9 @@ from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
 
 log = logging.getLogger("countersign.worker")
+
+# What the worker runs and the replay test replays: one list, so they cannot drift apart.
+WORKFLOWS = [AgentWorkflow, ApprovalWorkflow]
 
 
 def build_worker(
@@ -45,7 +48,7 @@ def build_worker(
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[AgentWorkflow, ApprovalWorkflow],
+        workflows=WORKFLOWS,
         activities=[
             slack.post_approval_request,
             slack.update_approval_message,
@@ -57,6 +60,16 @@ def build_worker(
         plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
+
+
+def build_replayer(settings: Settings) -> Replayer:
+    """Replays histories the way `build_worker`'s worker would run them: the same workflows,
+    plugin (its interceptor, sandbox passthroughs and agent runner) and data converter."""
+    # No data_converter given: the plugin puts in its own, the same as DATA_CONVERTER. Given
+    # DATA_CONVERTER itself, temporalio-openai-agents 1.1.0 refuses it ("must be of type
+    # OpenAIPayloadConverter"): its isinstance check meets the wrapper temporalio 1.35 puts
+    # around every payload converter.
+    return Replayer(workflows=WORKFLOWS, plugins=[agents_plugin(settings)])
 
 
 async def run_worker(settings: Settings, catalog: ActionCatalog) -> None:
