@@ -68,6 +68,9 @@ def build_worker(
         plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
         sticky_queue_schedule_to_start_timeout=STICKY_QUEUE_TIMEOUT,
+        # Bounded well below the approvals that may be waiting, so memory stays flat with
+        # them; an evicted approval is replayed when its click comes.
+        max_cached_workflows=settings.worker_max_cached_workflows,
     )
 
 

@@ -1,6 +1,8 @@
-"""The worker killed with SIGKILL and started again, as `python -m workflows.worker` runs in
-production: a click on a card posted before the crash is applied by the new worker."""
+"""The worker: killed with SIGKILL and started again (as `python -m workflows.worker` runs in
+production), it applies a click on a card posted before the crash; with more approvals
+waiting than it keeps in memory, it replays the one clicked."""
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -15,6 +17,7 @@ from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.approval import ApprovalWorkflow
 from workflows.models import ApprovalStatus, DecisionSubmission
+from workflows.worker import build_worker
 
 # Generous for a loaded 2-core machine (it takes about 1 s; bench.worker_crash measures it),
 # yet short of the 10 s Temporal waits on the dead worker's sticky queue by default, so
@@ -65,4 +68,24 @@ async def test_a_click_after_the_worker_was_killed_is_applied_by_the_next_one(
 
     result = await approval.result()
     assert (result.status, result.decision.decided_by) == (ApprovalStatus.APPROVED, APPROVER)
+    assert update.args["ts"] == result.message_ts
+
+
+async def test_a_click_on_an_approval_the_worker_no_longer_keeps_in_memory_is_applied(
+    client: Client, slack: FakeSlackWebApi, settings: Settings
+):
+    small_cache = dataclasses.replace(settings, worker_max_cached_workflows=2)
+    async with build_worker(client, small_cache):
+        approvals = [await start_approval(client, settings.temporal_task_queue) for _ in range(4)]
+        for approval in approvals:
+            await waiting_on_its_card(approval)
+        # The oldest: three approvals ran after it, so a cache of two evicted it.
+        oldest = approvals[0]
+        await oldest.signal(
+            ApprovalWorkflow.decide, DecisionSubmission(approved=False, user=APPROVER, origin=FROM_LIST)
+        )
+        result = await oldest.result()
+        update = await slack.wait_for_call("chat.update")
+
+    assert (result.status, result.decision.decided_by) == (ApprovalStatus.REJECTED, APPROVER)
     assert update.args["ts"] == result.message_ts
