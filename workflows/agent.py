@@ -7,6 +7,7 @@ event are dropped by its ts. With no model configured (approval-only mode), each
 goes for approval as written and the thread gets the outcome.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -42,6 +43,9 @@ IDLE_TIMEOUT = timedelta(days=7)
 # The model sees this many earlier turns of the thread (older ones are dropped whole, so a
 # tool call is never separated from its result).
 TURNS_REMEMBERED = 10
+# Slack redelivers an event it was not answered for within minutes; a thread's last 100
+# mentions reach back further than that, so a continue-as-new carries no more of them.
+SEEN_EVENTS_REMEMBERED = 100
 MAX_MODEL_TURNS = 12
 
 
@@ -90,7 +94,7 @@ class AgentWorkflow:
             )
         # A long thread starts a fresh history, carrying what the model remembers and what waits.
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(conversation)
+        workflow.continue_as_new(carried_forward(conversation))
 
     @workflow.signal
     def add_message(self, request: AgentRequest) -> None:
@@ -137,8 +141,24 @@ class AgentWorkflow:
             workflow.logger.warning("The agent could not finish: %s", root_cause(err))
             text = f"⚠️ I could not finish this request: {root_cause(err).rstrip('.')}."
             return _answer(text, turn)
-        self._conversation.turns.append(result.to_input_list()[len(remembered) :])
+        turns = self._conversation.turns
+        turns.append(result.to_input_list()[len(remembered) :])
+        # Only the last ones are read; the same commands as keeping them all.
+        del turns[:-TURNS_REMEMBERED]
         return _answer(str(result.final_output), turn)
+
+
+def carried_forward(conversation: Conversation) -> Conversation:
+    """What a continue-as-new carries: what waits, and of the past only what is read.
+
+    Changes no command, only the new run's input, so histories replay unchanged: each run
+    replays with the input its own history recorded.
+    """
+    return dataclasses.replace(
+        conversation,
+        turns=conversation.turns[-TURNS_REMEMBERED:],
+        seen_event_ts=conversation.seen_event_ts[-SEEN_EVENTS_REMEMBERED:],
+    )
 
 
 def _answer(text: str, turn: Turn) -> AgentAnswer:
