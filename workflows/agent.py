@@ -47,6 +47,9 @@ TURNS_REMEMBERED = 10
 # mentions reach back further than that, so a continue-as-new carries no more of them.
 SEEN_EVENTS_REMEMBERED = 100
 MAX_MODEL_TURNS = 12
+# workflow.patched IDs: each guards a change to what the workflow does, so conversations
+# that were already running when it shipped replay their history unchanged.
+ANSWERS_MENTION_AT_IDLE_TIMEOUT = "answers-a-mention-at-the-idle-timeout"
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Conversation:
     """Earlier turns as the model saw them (openai-agents input items), oldest first."""
     seen_event_ts: list[str] = field(default_factory=list)
     pending: list[AgentRequest] = field(default_factory=list)
+    idle_timeout_seconds: int = int(IDLE_TIMEOUT.total_seconds())
+    """How long the thread waits for its next mention before it closes."""
 
 
 @workflow.defn
@@ -83,9 +88,17 @@ class AgentWorkflow:
         )
         while not workflow.info().is_continue_as_new_suggested():
             try:
-                await workflow.wait_condition(lambda: bool(conversation.pending), timeout=IDLE_TIMEOUT)
+                await workflow.wait_condition(
+                    lambda: bool(conversation.pending),
+                    timeout=timedelta(seconds=conversation.idle_timeout_seconds),
+                )
             except TimeoutError:
-                return self._answers
+                # A mention can come in the very task the idle timer fires in (and whether
+                # the timer or the mention is seen first is the SDK's choice): the thread is
+                # not idle then, and the mention must be answered, not dropped. Histories
+                # from before this change returned here, and replay as they were.
+                if not conversation.pending or not workflow.patched(ANSWERS_MENTION_AT_IDLE_TIMEOUT):
+                    return self._answers
             request = conversation.pending.pop(0)
             answer = await self._answer(setup, request)
             self._answers.append(answer)
