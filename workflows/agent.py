@@ -67,7 +67,7 @@ class Conversation:
     seen_event_ts: list[str] = field(default_factory=list)
     pending: list[AgentRequest] = field(default_factory=list)
     idle_timeout_seconds: int = int(IDLE_TIMEOUT.total_seconds())
-    """How long the thread waits for its next mention before it closes."""
+    """How long the thread waits for its next mention before it closes (a week; tests shorten it)."""
 
 
 @workflow.defn
@@ -164,8 +164,8 @@ class AgentWorkflow:
 def carried_forward(conversation: Conversation) -> Conversation:
     """What a continue-as-new carries: what waits, and of the past only what is read.
 
-    Changes no command, only the new run's input, so histories replay unchanged: each run
-    replays with the input its own history recorded.
+    No patch needed: the commands are the same, only the next run's input is smaller, and
+    each run replays with the input its own history recorded.
     """
     return dataclasses.replace(
         conversation,
