@@ -155,13 +155,26 @@ class ChildProcess:
 
     async def _drain_stderr(self) -> None:
         assert self._process and self._process.stderr
-        async for raw in self._process.stderr:
+        while True:
+            try:
+                raw = await self._process.stderr.readline()
+            except ValueError:
+                # A line over the stream's limit (it is dropped): draining must go on, or
+                # the child blocks on a full pipe the next time it logs.
+                log.warning("%s logged a line too long to read; dropped it", self.name)
+                continue
+            if not raw:
+                return
             line = raw.decode(errors="replace").rstrip()
             self._tail.append(line)
             if '"level": "ERROR"' in line:
                 self.errors.append(line)
             for watcher in self._stderr_lines:
                 watcher(line)
+
+    def last_lines(self) -> str:
+        """What it logged last, to explain a failure."""
+        return "\n".join(self._tail)
 
     def _crash_report(self, what: str) -> str:
         return f"{self.name} {what}; its last lines:\n" + "\n".join(self._tail)

@@ -84,15 +84,22 @@ async def start_request(client: Client, task_queue: str, index: int) -> None:
     )
 
 
-async def cards_posted(slack: FakeSlackWebApi, count: int, timeout: float) -> None:
-    """Waits for `count` cards, logging progress every 10 s."""
-    deadline = time.monotonic() + timeout
-    while len(cards(slack)) < count:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{len(cards(slack))} of {count} cards posted after {timeout:.0f}s")
-        log.info("  cards posted: %d/%d", len(cards(slack)), count)
+async def cards_posted(
+    slack: FakeSlackWebApi, count: int, worker: ChildProcess, stalled_s: float = 120
+) -> None:
+    """Waits for `count` cards, logging progress every 10 s; fails if none comes for `stalled_s`."""
+    posted, progressed = len(cards(slack)), time.monotonic()
+    while posted < count:
+        if time.monotonic() - progressed > stalled_s:
+            raise RuntimeError(
+                f"no card posted for {stalled_s:.0f}s, {posted} of {count} posted; "
+                f"the worker's last lines:\n{worker.last_lines()}"
+            )
+        log.info("  cards posted: %d/%d", posted, count)
         with contextlib.suppress(AssertionError):
             await slack.wait_for(lambda: len(cards(slack)) >= count, timeout=10)
+        if len(cards(slack)) > posted:
+            posted, progressed = len(cards(slack)), time.monotonic()
 
 
 async def idle(worker: ChildProcess, quiet_s: float = 3.0, timeout: float = 600) -> None:
@@ -151,7 +158,7 @@ async def run_levels(
                 "pending requests",
             )
             started = count
-            await cards_posted(slack, count, timeout=120 + count * 0.5)
+            await cards_posted(slack, count, worker)
             log.info("every card posted; waiting for the worker to be idle")
             await idle(worker)
             level = Level(started - clicked, worker.rss_mib(), worker.peak_rss_mib())
