@@ -6,6 +6,7 @@ environment, so its CPU time and its event loop are its own.
 
 import asyncio
 import logging
+import os
 import sys
 import time
 from collections import deque
@@ -90,15 +91,40 @@ class ChildProcess:
 
     def peak_rss_mib(self) -> float | None:
         """VmHWM from /proc (Linux): the process's own peak; None where there is no /proc."""
+        return self._status_mib("VmHWM")
+
+    def rss_mib(self) -> float | None:
+        """VmRSS from /proc (Linux): what the process holds now; None where there is no /proc."""
+        return self._status_mib("VmRSS")
+
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU time the process has used so far (Linux); None elsewhere."""
+        assert self._process
+        try:
+            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
+        except OSError:
+            return None
+        utime, stime = stat.rsplit(")", 1)[1].split()[11:13]
+        return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+    def _status_mib(self, field: str) -> float | None:
         assert self._process
         try:
             status = Path(f"/proc/{self._process.pid}/status").read_text()
         except OSError:
             return None
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return None
+
+    async def kill(self) -> None:
+        """SIGKILL, as a crash would: no shutdown code runs."""
+        assert self._process
+        self._process.kill()
+        await self._process.wait()
+        if self._reader:
+            await self._reader
 
     async def stop(self) -> None:
         if self._process is None or self._process.returncode is not None:
@@ -129,13 +155,26 @@ class ChildProcess:
 
     async def _drain_stderr(self) -> None:
         assert self._process and self._process.stderr
-        async for raw in self._process.stderr:
+        while True:
+            try:
+                raw = await self._process.stderr.readline()
+            except ValueError:
+                # A line over the stream's limit (it is dropped): draining must go on, or
+                # the child blocks on a full pipe the next time it logs.
+                log.warning("%s logged a line too long to read; dropped it", self.name)
+                continue
+            if not raw:
+                return
             line = raw.decode(errors="replace").rstrip()
             self._tail.append(line)
             if '"level": "ERROR"' in line:
                 self.errors.append(line)
             for watcher in self._stderr_lines:
                 watcher(line)
+
+    def last_lines(self) -> str:
+        """What it logged last, to explain a failure."""
+        return "\n".join(self._tail)
 
     def _crash_report(self, what: str) -> str:
         return f"{self.name} {what}; its last lines:\n" + "\n".join(self._tail)

@@ -26,6 +26,11 @@ EXAMPLE_ACTION_CATALOG = Path(__file__).resolve().parent.parent / "actions.examp
 # with real Slack credentials both must be set when the catalog has webhook actions.
 SANDBOX_WEBHOOK_SIGNING_SECRET = "sandbox-webhook-secret"
 SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
+# Workflows a worker keeps in memory between their tasks. A pending approval waits minutes
+# or days for its click; kept, it costs about 0.2 MiB of the worker's memory all that time,
+# evicted, its click replays it from its history (tens of milliseconds). Enough for the
+# conversations and approvals that are busy at once, far fewer than the ones waiting.
+DEFAULT_MAX_CACHED_WORKFLOWS = 250
 
 
 class SettingsError(ValueError):
@@ -62,6 +67,8 @@ class Settings:
     """Export openai-agents traces to OpenAI; off unless asked for (it fails noisily offline)."""
     slack_allowed_bot_ids: frozenset[str] = frozenset()
     """Other apps' bots (bot IDs, B…) whose mentions may ask for approvals; by default none."""
+    worker_max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS
+    """Workflows the worker keeps in memory between tasks; 0 keeps none (each task replays)."""
 
     @property
     def model(self) -> str | None:
@@ -121,6 +128,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         openai_api_style=read.text("OPENAI_API_STYLE", "responses", check=_api_style),
         agent_tracing=read.flag("OPENAI_AGENTS_TRACING", False),
         slack_allowed_bot_ids=read.ids("SLACK_ALLOWED_BOT_IDS", check=_bot_id),
+        worker_max_cached_workflows=read.integer(
+            "WORKER_MAX_CACHED_WORKFLOWS", DEFAULT_MAX_CACHED_WORKFLOWS, low=0, high=100_000
+        ),
     )
 
 

@@ -20,12 +20,17 @@ async def wait_for_answers(
 
 
 async def send_message(
-    client: Client, task_queue: str, request: AgentRequest, workflow_id: str
+    client: Client,
+    task_queue: str,
+    request: AgentRequest,
+    workflow_id: str,
+    conversation: Conversation | None = None,
 ) -> WorkflowHandle:
-    """What the bot does with a mention: signal-with-start of the thread's workflow."""
+    """What the bot does with a mention: signal-with-start of the thread's workflow (which
+    starts with `conversation` when given, as a fresh one otherwise)."""
     return await client.start_workflow(
         AgentWorkflow.run,
-        Conversation(team=request.team, channel=request.channel, thread_ts=request.thread_ts),
+        conversation or Conversation(team=request.team, channel=request.channel, thread_ts=request.thread_ts),
         id=workflow_id,
         task_queue=task_queue,
         start_signal="add_message",

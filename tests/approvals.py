@@ -62,6 +62,20 @@ async def start_approval(
     )
 
 
+async def waiting_on_its_card(handle: WorkflowHandle, timeout: float = 30) -> None:
+    """Waits until the approval's card is posted and no workflow task is pending: the worker
+    that ran it holds it cached and idle, as a card waits for its click."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = await handle.query(ApprovalWorkflow.get_status)
+        description = await handle.describe()
+        if state.message_ts and not description.raw_description.HasField("pending_workflow_task"):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{handle.id} not idle on its card after {timeout:.0f}s")
+        await asyncio.sleep(0.05)
+
+
 async def listed(client: Client, query: str, count: int, timeout: float = 20) -> None:
     """Waits until visibility lists `count` approvals for `query`, each with its card's ts."""
     # Visibility is eventually consistent, and the card's ts comes after its post.

@@ -6,7 +6,12 @@ import sys
 
 import pytest
 
-from countersign.settings import SANDBOX_API_URL, SettingsError, load_settings
+from countersign.settings import (
+    DEFAULT_MAX_CACHED_WORKFLOWS,
+    SANDBOX_API_URL,
+    SettingsError,
+    load_settings,
+)
 
 NO_FILE = "/nonexistent/.env"
 
@@ -18,6 +23,13 @@ def test_no_settings_at_all_means_the_embedded_defaults():
     assert settings.slack_api_url == SANDBOX_API_URL
     assert settings.temporal_address == "127.0.0.1:7233"
     assert (settings.temporal_namespace, settings.temporal_task_queue) == ("default", "countersign")
+
+
+@pytest.mark.parametrize(("written", "cached"), [(None, DEFAULT_MAX_CACHED_WORKFLOWS), ("0", 0), ("40", 40)])
+def test_the_worker_keeps_a_bounded_number_of_workflows_in_memory(written: str | None, cached: int):
+    environ = {} if written is None else {"WORKER_MAX_CACHED_WORKFLOWS": written}
+
+    assert load_settings(environ, env_file=NO_FILE).worker_max_cached_workflows == cached
 
 
 def test_a_real_bot_token_talks_to_real_slack():
@@ -68,6 +80,11 @@ def test_no_bot_may_ask_unless_its_id_is_allowed(written: str | None, allowed: s
         ),
         ({"SLACK_ALLOWED_BOT_IDS": "b0123"}, "SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123"),
         ({"SLACK_ALLOWED_BOT_IDS": "B0123,,B0456"}, "SLACK_ALLOWED_BOT_IDS must be bot IDs like B0123"),
+        (
+            {"WORKER_MAX_CACHED_WORKFLOWS": "-1"},
+            "WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 100000 (got '-1')",
+        ),
+        ({"WORKER_MAX_CACHED_WORKFLOWS": "1e3"}, "WORKER_MAX_CACHED_WORKFLOWS must be a whole number"),
     ],
 )
 def test_a_malformed_or_missing_setting_is_named(environ, named):

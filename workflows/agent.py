@@ -7,6 +7,7 @@ event are dropped by its ts. With no model configured (approval-only mode), each
 goes for approval as written and the thread gets the outcome.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -42,7 +43,13 @@ IDLE_TIMEOUT = timedelta(days=7)
 # The model sees this many earlier turns of the thread (older ones are dropped whole, so a
 # tool call is never separated from its result).
 TURNS_REMEMBERED = 10
+# Slack redelivers an event it was not answered for within minutes; a thread's last 100
+# mentions reach back further than that, so a continue-as-new carries no more of them.
+SEEN_EVENTS_REMEMBERED = 100
 MAX_MODEL_TURNS = 12
+# workflow.patched IDs: each guards a change to what the workflow does, so conversations
+# that were already running when it shipped replay their history unchanged.
+ANSWERS_MENTION_AT_IDLE_TIMEOUT = "answers-a-mention-at-the-idle-timeout"
 
 
 @dataclass
@@ -59,6 +66,8 @@ class Conversation:
     """Earlier turns as the model saw them (openai-agents input items), oldest first."""
     seen_event_ts: list[str] = field(default_factory=list)
     pending: list[AgentRequest] = field(default_factory=list)
+    idle_timeout_seconds: int = int(IDLE_TIMEOUT.total_seconds())
+    """How long the thread waits for its next mention before it closes (a week; tests shorten it)."""
 
 
 @workflow.defn
@@ -79,9 +88,17 @@ class AgentWorkflow:
         )
         while not workflow.info().is_continue_as_new_suggested():
             try:
-                await workflow.wait_condition(lambda: bool(conversation.pending), timeout=IDLE_TIMEOUT)
+                await workflow.wait_condition(
+                    lambda: bool(conversation.pending),
+                    timeout=timedelta(seconds=conversation.idle_timeout_seconds),
+                )
             except TimeoutError:
-                return self._answers
+                # A mention can come in the very task the idle timer fires in (and whether
+                # the timer or the mention is seen first is the SDK's choice): the thread is
+                # not idle then, and the mention must be answered, not dropped. Histories
+                # from before this change returned here, and replay as they were.
+                if not conversation.pending or not workflow.patched(ANSWERS_MENTION_AT_IDLE_TIMEOUT):
+                    return self._answers
             request = conversation.pending.pop(0)
             answer = await self._answer(setup, request)
             self._answers.append(answer)
@@ -90,7 +107,7 @@ class AgentWorkflow:
             )
         # A long thread starts a fresh history, carrying what the model remembers and what waits.
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(conversation)
+        workflow.continue_as_new(carried_forward(conversation))
 
     @workflow.signal
     def add_message(self, request: AgentRequest) -> None:
@@ -137,8 +154,24 @@ class AgentWorkflow:
             workflow.logger.warning("The agent could not finish: %s", root_cause(err))
             text = f"⚠️ I could not finish this request: {root_cause(err).rstrip('.')}."
             return _answer(text, turn)
-        self._conversation.turns.append(result.to_input_list()[len(remembered) :])
+        turns = self._conversation.turns
+        turns.append(result.to_input_list()[len(remembered) :])
+        # Only the last ones are read; the same commands as keeping them all.
+        del turns[:-TURNS_REMEMBERED]
         return _answer(str(result.final_output), turn)
+
+
+def carried_forward(conversation: Conversation) -> Conversation:
+    """What a continue-as-new carries: what waits, and of the past only what is read.
+
+    No patch needed: the commands are the same, only the next run's input is smaller, and
+    each run replays with the input its own history recorded.
+    """
+    return dataclasses.replace(
+        conversation,
+        turns=conversation.turns[-TURNS_REMEMBERED:],
+        seen_event_ts=conversation.seen_event_ts[-SEEN_EVENTS_REMEMBERED:],
+    )
 
 
 def _answer(text: str, turn: Turn) -> AgentAnswer:

@@ -31,6 +31,17 @@ log = logging.getLogger("countersign.worker")
 # What the worker runs and the replay test replays: one list, so they cannot drift apart.
 WORKFLOWS = [AgentWorkflow, ApprovalWorkflow]
 
+# How long a workflow task waits on the sticky queue of the worker that has the workflow
+# cached before Temporal offers it to any worker on the task queue. After a crash (kill -9,
+# OOM, a lost machine) nobody polls that queue any more, so this is how long a click on a
+# pending card waits before another worker replays the approval and applies it: with the
+# SDK's default of 10 s a click after a worker crash took 10 to 12 s, with 1 s about 1.1 s
+# (bench.worker_crash). The cost of a short one: a live worker too busy to take a task
+# within 1 s loses it to the shared queue, and whoever takes it replays the workflow from
+# its full history, more work at a moment when there is already too much. An approval's
+# history is a couple of dozen events, so that replay is cheap.
+STICKY_QUEUE_TIMEOUT = timedelta(seconds=1)
+
 
 def build_worker(
     client: Client, settings: Settings, task_queue: str | None = None, catalog: ActionCatalog | None = None
@@ -59,6 +70,10 @@ def build_worker(
         ],
         plugins=[agents_plugin(settings)],
         graceful_shutdown_timeout=timedelta(seconds=10),
+        sticky_queue_schedule_to_start_timeout=STICKY_QUEUE_TIMEOUT,
+        # Bounded well below the approvals that may be waiting, so memory stays flat with
+        # them; an evicted approval is replayed when its click comes.
+        max_cached_workflows=settings.worker_max_cached_workflows,
     )
 
 
