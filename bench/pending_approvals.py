@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from bench.signed_load import APPROVER, CHANNEL, REQUESTER
+from bench.signed_load import APPROVER, CHANNEL, REQUESTER, PostedCard
 from bench.slack_server import FakeSlackProcess
 from domain import approval_memo
 from domain import search_attributes as sa
@@ -52,23 +52,37 @@ def approval_request(summary: str) -> ApprovalRequest:
 
 
 async def start_click_targets(
-    client: Client, slack: FakeSlackProcess, count: int, task_queue: str
-) -> list[str]:
-    """`count` real approvals, cards posted, for our bot's clicks to decide."""
-    ids = [f"approval-bench-click-{uuid.uuid4()}" for _ in range(count)]
+    client: Client, slack: FakeSlackProcess, count: int, task_queue: str, name: str = "click"
+) -> list[PostedCard]:
+    """`count` real approvals, each waiting on its posted card, for a bot's clicks to decide."""
+    ids = [f"approval-bench-{name}-{uuid.uuid4()}" for _ in range(count)]
     cards_before = await slack.count("chat.postMessage")
 
     async def start(index: int) -> None:
         await client.start_workflow(
             ApprovalWorkflow.run,
-            approval_request(f"Bench click {index}"),
+            approval_request(f"Bench {name} {index}"),
             id=ids[index],
             task_queue=task_queue,
         )
 
-    await start_many(count, start, "approvals to click")
+    await start_many(count, start, f"approvals to {name}")
     await slack.wait_for(cards_before + count, "chat.postMessage")
-    return ids
+    # A click counts only from the approval's own card: it must carry the card's ts,
+    # which the approval keeps in its memo once the post returned.
+    slots = asyncio.Semaphore(64)
+
+    async def posted(workflow_id: str) -> PostedCard:
+        async with slots:
+            handle = client.get_workflow_handle(workflow_id)
+            deadline = time.monotonic() + 60
+            while not (ts := (await (await handle.describe()).memo()).get(approval_memo.MESSAGE_TS)):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{workflow_id} never recorded its card's ts")
+                await asyncio.sleep(0.1)
+            return PostedCard(workflow_id, ts)
+
+    return list(await asyncio.gather(*(posted(i) for i in ids)))
 
 
 async def start_idle_pending(client: Client, count: int) -> None:
