@@ -160,6 +160,7 @@ def report(
     acks: dict[str, AckTimings],
     lists: ListTimings,
     errors: dict[str, list[str]],
+    worker_warnings: list[str],
     requests: int,
     concurrency: int,
 ) -> None:
@@ -192,6 +193,12 @@ def report(
     for bot, logged in errors.items():
         if logged:
             print(f"The {bot} bot logged {len(logged)} errors; the first: {logged[0][:300]}")
+    if worker_warnings:
+        # Workflow tasks over 5 s, tasks timed out: the backend was short of CPU.
+        print(
+            f"The worker's Temporal core warned {len(worker_warnings)} times; "
+            f"the first: {worker_warnings[0][:300]}"
+        )
     print(
         f"/approvals with {lists.pending:,} pending approvals ({lists.matching:,} the caller may decide), "
         "ms from the command sent to its answer posted:"
@@ -264,7 +271,8 @@ async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) 
                 print(f"CPUs: {bots_on} for the bots and the load generator, {rest_on} for the rest")
             else:
                 print("CPUs: shared by every process (--shared-cpus)")
-            report(acks, lists, {bot: child.errors for bot, child in bots.items()}, requests, concurrency)
+            errors = {bot: child.errors for bot, child in bots.items()}
+            report(acks, lists, errors, worker.core_warnings, requests, concurrency)
         finally:
             for child in reversed(children):
                 await child.stop()
