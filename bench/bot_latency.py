@@ -19,6 +19,7 @@ import os
 import socket
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,17 @@ from bench.approvals_list_timing import ListTimings, time_approvals_list
 from bench.child_process import ChildProcess
 from bench.cpu_placement import run_here_on, split_cpus
 from bench.other_load import OtherProcessesLoad
-from bench.pending_approvals import start_click_targets, start_idle_pending, wait_until_visible
+from bench.pending_approvals import (
+    start_click_targets,
+    start_idle_pending,
+    wait_until_closed,
+    wait_until_visible,
+)
 from bench.signed_load import (
     APPROVER,
     CHANNEL,
     SIGNING_SECRET,
+    PostedCard,
     SignedRequest,
     click_requests,
     mention_requests,
@@ -105,15 +112,29 @@ async def measure_acks(
     workflows, cards posted and updated) is let finish before the next bot is timed."""
 
     async def timed(
-        bot: str, sent: list[SignedRequest], *done_by: str
+        bot: str, sent: list[SignedRequest], settled: Callable[[], Awaitable[int]]
     ) -> tuple[list[float], int, float | None]:
-        before, told = await slack.count(*done_by), await slack.count("chat.postEphemeral")
+        """The requests' timings, how many did what they are for once `settled` says the
+        work they started is done, and the other processes' CPU share meanwhile."""
         others = OtherProcessesLoad()
         timings = await send_all(session, urls[bot], sent, concurrency)
         others_share = others.share()
-        # Every request ends in one of `done_by`, or in the person being told it failed.
-        await slack.wait_for(before + told + len(sent), *done_by, "chat.postEphemeral")
-        return timings, await slack.count(*done_by) - before, others_share
+        return timings, await settled(), others_share
+
+    async def cards_posted(count: int) -> Callable[[], Awaitable[int]]:
+        before, told = await slack.count("chat.postMessage"), await slack.count("chat.postEphemeral")
+
+        async def settled() -> int:
+            # Every mention's workflow posts its card, or tells the requester it failed.
+            await slack.wait_for(before + told + count, "chat.postMessage", "chat.postEphemeral")
+            return await slack.count("chat.postMessage") - before
+
+        return settled
+
+    def decided(clicked: list[PostedCard]) -> Callable[[], Awaitable[int]]:
+        # Not counted from the card updates: a click that fell back to the signal updates
+        # its card twice.
+        return lambda: wait_until_closed(client, [card.workflow_id for card in clicked])
 
     log.info("Starting approvals for the clicks: %d per bot, and %d to warm up", requests, concurrency)
     cards = {
@@ -123,25 +144,26 @@ async def measure_acks(
     log.info("Warming up every bot")
     for bot in BOTS:
         first = WARM_UP_MENTION + FIRST_MENTION[bot]
-        await timed(bot, mention_requests(first, concurrency), "chat.postMessage")
-        await timed(bot, click_requests(cards[bot][requests:]), "chat.update")
+        await timed(bot, mention_requests(first, concurrency), await cards_posted(concurrency))
+        await timed(bot, click_requests(cards[bot][requests:]), decided(cards[bot][requests:]))
 
     mentions = AckTimings({}, {}, {})
     log.info("Mentions: %d per bot, %d at a time; each one's workflow posts a card", requests, concurrency)
     for bot in BOTS:
         sent = mention_requests(FIRST_MENTION[bot], requests)
         mentions.by_bot[bot], mentions.done[bot], mentions.others[bot] = await timed(
-            bot, sent, "chat.postMessage"
+            bot, sent, await cards_posted(requests)
         )
         log.info("  %s: sent, and every card posted", bot)
 
     clicks = AckTimings({}, {}, {})
     log.info("Clicks: %d per bot, %d at a time; each one's approval updates its card", requests, concurrency)
     for bot in BOTS:
+        clicked = cards[bot][:requests]
         clicks.by_bot[bot], clicks.done[bot], clicks.others[bot] = await timed(
-            bot, click_requests(cards[bot][:requests]), "chat.update"
+            bot, click_requests(clicked), decided(clicked)
         )
-        log.info("  %s: sent, and every card updated", bot)
+        log.info("  %s: sent, and every approval decided", bot)
     both = AckTimings(
         {bot: mentions.by_bot[bot] + clicks.by_bot[bot] for bot in BOTS},
         {bot: mentions.done[bot] + clicks.done[bot] for bot in BOTS},
@@ -161,6 +183,7 @@ def report(
     lists: ListTimings,
     errors: dict[str, list[str]],
     worker_warnings: list[str],
+    fallbacks: int,
     requests: int,
     concurrency: int,
 ) -> None:
@@ -193,6 +216,11 @@ def report(
     for bot, logged in errors.items():
         if logged:
             print(f"The {bot} bot logged {len(logged)} errors; the first: {logged[0][:300]}")
+    if fallbacks:
+        print(
+            f"Our bot fell back to the signal for {fallbacks} clicks: no worker answered their "
+            "Update within 1.5 s"
+        )
     if worker_warnings:
         # Workflow tasks over 5 s, tasks timed out: the backend was short of CPU.
         print(
@@ -246,6 +274,7 @@ async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) 
                     for bot in BOTS
                 }
                 children += [worker, *bots.values()]
+                fallbacks = bots["ours"].count_logged("Deciding by signal")
                 await worker.start()
                 run_here_on(bots_cpus)
                 for child in bots.values():
@@ -272,7 +301,7 @@ async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) 
             else:
                 print("CPUs: shared by every process (--shared-cpus)")
             errors = {bot: child.errors for bot, child in bots.items()}
-            report(acks, lists, errors, worker.core_warnings, requests, concurrency)
+            report(acks, lists, errors, worker.core_warnings, fallbacks(), requests, concurrency)
         finally:
             for child in reversed(children):
                 await child.stop()

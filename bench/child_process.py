@@ -73,6 +73,17 @@ class ChildProcess:
             raise RuntimeError(self._crash_report("exited at start"))
         return line
 
+    def count_logged(self, marker: str) -> Callable[[], int]:
+        """From now on, counts the stderr lines that contain `marker`; call the result to read."""
+        seen = 0
+
+        def watch(line: str) -> None:
+            nonlocal seen
+            seen += marker in line
+
+        self._stderr_lines.append(watch)
+        return lambda: seen
+
     async def logged(self, marker: str, timeout: float = 60) -> None:
         """Returns once a stderr line contains `marker`."""
         seen = asyncio.Event()

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from bench.signed_load import APPROVER, CHANNEL, REQUESTER, PostedCard
@@ -83,6 +83,34 @@ async def start_click_targets(
             return PostedCard(workflow_id, ts)
 
     return list(await asyncio.gather(*(posted(i) for i in ids)))
+
+
+async def wait_until_closed(client: Client, workflow_ids: list[str], timeout: float = 600) -> int:
+    """Waits until every one of `workflow_ids` has closed (a clicked approval, decided);
+    returns how many did, fewer only when `timeout` ran out first."""
+    open_ids = set(workflow_ids)
+    deadline = time.monotonic() + timeout
+    last_logged = time.monotonic()
+    slots = asyncio.Semaphore(64)
+
+    async def closed(workflow_id: str) -> bool:
+        async with slots:
+            description = await client.get_workflow_handle(workflow_id).describe()
+            return description.status is not WorkflowExecutionStatus.RUNNING
+
+    while open_ids and time.monotonic() < deadline:
+        ids = sorted(open_ids)
+        finished = await asyncio.gather(*map(closed, ids))
+        open_ids -= {workflow_id for workflow_id, done in zip(ids, finished, strict=True) if done}
+        if open_ids and time.monotonic() - last_logged > 5:
+            log.info(
+                "  waiting for the worker to decide: %d of %d still open", len(open_ids), len(workflow_ids)
+            )
+            last_logged = time.monotonic()
+        await asyncio.sleep(0.2)
+    if open_ids:
+        log.warning("  %d approvals still open after %.0fs", len(open_ids), timeout)
+    return len(workflow_ids) - len(open_ids)
 
 
 async def start_idle_pending(client: Client, count: int) -> None:
