@@ -7,6 +7,7 @@ environment, so its CPU time and its event loop are its own.
 import asyncio
 import logging
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -17,12 +18,16 @@ from aiohttp import ClientError, ClientSession
 
 log = logging.getLogger("bench")
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ChildProcess:
-    """`python -m module`; its stderr is drained all along (a full pipe would stall it),
-    keeping the last lines to explain a crash."""
+    """`python -m module`; its stdout and stderr are drained all along, keeping the last
+    lines to explain a crash. A pipe nobody reads stalls the child once it is full: the
+    worker's Temporal core logs its warnings to stdout, and under load it stopped
+    processing workflow tasks mid-run, blocked on that write."""
 
     def __init__(
         self, name: str, module: str, env: Mapping[str, str], cwd: Path, args: Sequence[str] = ()
@@ -37,8 +42,12 @@ class ChildProcess:
         self._tail: deque[str] = deque(maxlen=30)
         self.errors: list[str] = []
         """Lines it logged at ERROR level (the project logs JSON, one object a line)."""
+        self.core_warnings: list[str] = []
+        """Warnings of Temporal's core (a worker's), which it writes to stdout: a workflow
+        task over 5 s, a task that timed out before it was completed."""
         self._stderr_lines: list[Callable[[str], None]] = []
-        self._reader: asyncio.Task[None] | None = None
+        self._readers: list[asyncio.Task[None]] = []
+        self._first_stdout_line: asyncio.Future[str] | None = None
 
     async def start(self) -> None:
         self._process = await asyncio.create_subprocess_exec(
@@ -51,14 +60,29 @@ class ChildProcess:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        self._reader = asyncio.create_task(self._drain_stderr())
+        self._first_stdout_line = asyncio.get_running_loop().create_future()
+        self._readers = [
+            asyncio.create_task(self._drain(self._process.stderr, self._stderr_line)),
+            asyncio.create_task(self._drain_stdout()),
+        ]
 
     async def first_stdout_line(self, timeout: float = 30) -> str:
-        assert self._process and self._process.stdout
-        line = await asyncio.wait_for(self._process.stdout.readline(), timeout)
+        assert self._first_stdout_line
+        line = await asyncio.wait_for(asyncio.shield(self._first_stdout_line), timeout)
         if not line:
             raise RuntimeError(self._crash_report("exited at start"))
-        return line.decode().strip()
+        return line
+
+    def count_logged(self, marker: str) -> Callable[[], int]:
+        """From now on, counts the stderr lines that contain `marker`; call the result to read."""
+        seen = 0
+
+        def watch(line: str) -> None:
+            nonlocal seen
+            seen += marker in line
+
+        self._stderr_lines.append(watch)
+        return lambda: seen
 
     async def logged(self, marker: str, timeout: float = 60) -> None:
         """Returns once a stderr line contains `marker`."""
@@ -123,8 +147,7 @@ class ChildProcess:
         assert self._process
         self._process.kill()
         await self._process.wait()
-        if self._reader:
-            await self._reader
+        await asyncio.gather(*self._readers)
 
     async def stop(self) -> None:
         if self._process is None or self._process.returncode is not None:
@@ -136,8 +159,7 @@ class ChildProcess:
             log.warning("%s ignored SIGTERM for 30s; killing it", self.name)
             self._process.kill()
             await self._process.wait()
-        if self._reader:
-            await self._reader
+        await asyncio.gather(*self._readers)
 
     async def _until(self, awaitable: Awaitable[object], timeout: float, what: str) -> None:
         """Waits for `awaitable`; a crash or the deadline ends the wait with the child's last lines."""
@@ -153,24 +175,40 @@ class ChildProcess:
             raise RuntimeError(self._crash_report(problem))
         log.info("%s ready in %.1fs (pid %d)", self.name, time.monotonic() - began, self._process.pid)
 
-    async def _drain_stderr(self) -> None:
-        assert self._process and self._process.stderr
+    async def _drain(self, stream: asyncio.StreamReader | None, on_line: Callable[[str], None]) -> None:
+        assert stream
         while True:
             try:
-                raw = await self._process.stderr.readline()
+                raw = await stream.readline()
             except ValueError:
                 # A line over the stream's limit (it is dropped): draining must go on, or
                 # the child blocks on a full pipe the next time it logs.
                 log.warning("%s logged a line too long to read; dropped it", self.name)
                 continue
             if not raw:
-                return
+                break
             line = raw.decode(errors="replace").rstrip()
             self._tail.append(line)
-            if '"level": "ERROR"' in line:
-                self.errors.append(line)
-            for watcher in self._stderr_lines:
-                watcher(line)
+            on_line(line)
+
+    async def _drain_stdout(self) -> None:
+        assert self._process and self._first_stdout_line
+        await self._drain(self._process.stdout, self._stdout_line)
+        if not self._first_stdout_line.done():
+            self._first_stdout_line.set_result("")  # exited before a line
+
+    def _stderr_line(self, line: str) -> None:
+        if '"level": "ERROR"' in line:
+            self.errors.append(line)
+        for watcher in self._stderr_lines:
+            watcher(line)
+
+    def _stdout_line(self, line: str) -> None:
+        assert self._first_stdout_line
+        if not self._first_stdout_line.done():
+            self._first_stdout_line.set_result(line.strip())
+        if " WARN" in line:
+            self.core_warnings.append(_ANSI.sub("", line))
 
     def last_lines(self) -> str:
         """What it logged last, to explain a failure."""

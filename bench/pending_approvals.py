@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from bench.signed_load import APPROVER, CHANNEL, REQUESTER
+from bench.signed_load import APPROVER, CHANNEL, REQUESTER, PostedCard
 from bench.slack_server import FakeSlackProcess
 from domain import approval_memo
 from domain import search_attributes as sa
@@ -52,23 +52,65 @@ def approval_request(summary: str) -> ApprovalRequest:
 
 
 async def start_click_targets(
-    client: Client, slack: FakeSlackProcess, count: int, task_queue: str
-) -> list[str]:
-    """`count` real approvals, cards posted, for our bot's clicks to decide."""
-    ids = [f"approval-bench-click-{uuid.uuid4()}" for _ in range(count)]
+    client: Client, slack: FakeSlackProcess, count: int, task_queue: str, name: str = "click"
+) -> list[PostedCard]:
+    """`count` real approvals, each waiting on its posted card, for a bot's clicks to decide."""
+    ids = [f"approval-bench-{name}-{uuid.uuid4()}" for _ in range(count)]
     cards_before = await slack.count("chat.postMessage")
 
     async def start(index: int) -> None:
         await client.start_workflow(
             ApprovalWorkflow.run,
-            approval_request(f"Bench click {index}"),
+            approval_request(f"Bench {name} {index}"),
             id=ids[index],
             task_queue=task_queue,
         )
 
-    await start_many(count, start, "approvals to click")
+    await start_many(count, start, f"approvals to {name}")
     await slack.wait_for(cards_before + count, "chat.postMessage")
-    return ids
+    # A click counts only from the approval's own card: it must carry the card's ts,
+    # which the approval keeps in its memo once the post returned.
+    slots = asyncio.Semaphore(64)
+
+    async def posted(workflow_id: str) -> PostedCard:
+        async with slots:
+            handle = client.get_workflow_handle(workflow_id)
+            deadline = time.monotonic() + 60
+            while not (ts := (await (await handle.describe()).memo()).get(approval_memo.MESSAGE_TS)):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{workflow_id} never recorded its card's ts")
+                await asyncio.sleep(0.1)
+            return PostedCard(workflow_id, ts)
+
+    return list(await asyncio.gather(*(posted(i) for i in ids)))
+
+
+async def wait_until_closed(client: Client, workflow_ids: list[str], timeout: float = 600) -> int:
+    """Waits until every one of `workflow_ids` has closed (a clicked approval, decided);
+    returns how many did, fewer only when `timeout` ran out first."""
+    open_ids = set(workflow_ids)
+    deadline = time.monotonic() + timeout
+    last_logged = time.monotonic()
+    slots = asyncio.Semaphore(64)
+
+    async def closed(workflow_id: str) -> bool:
+        async with slots:
+            description = await client.get_workflow_handle(workflow_id).describe()
+            return description.status is not WorkflowExecutionStatus.RUNNING
+
+    while open_ids and time.monotonic() < deadline:
+        ids = sorted(open_ids)
+        finished = await asyncio.gather(*map(closed, ids))
+        open_ids -= {workflow_id for workflow_id, done in zip(ids, finished, strict=True) if done}
+        if open_ids and time.monotonic() - last_logged > 5:
+            log.info(
+                "  waiting for the worker to decide: %d of %d still open", len(open_ids), len(workflow_ids)
+            )
+            last_logged = time.monotonic()
+        await asyncio.sleep(0.2)
+    if open_ids:
+        log.warning("  %d approvals still open after %.0fs", len(open_ids), timeout)
+    return len(workflow_ids) - len(open_ids)
 
 
 async def start_idle_pending(client: Client, count: int) -> None:

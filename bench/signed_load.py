@@ -25,6 +25,14 @@ class SignedRequest:
     content_type: str
 
 
+@dataclass(frozen=True)
+class PostedCard:
+    """A pending approval's card as Slack shows it: what a click on it carries."""
+
+    workflow_id: str
+    message_ts: str
+
+
 def mention_requests(first: int, count: int) -> list[SignedRequest]:
     return [
         SignedRequest(
@@ -42,7 +50,8 @@ def mention_requests(first: int, count: int) -> list[SignedRequest]:
     ]
 
 
-def click_requests(workflow_ids: list[str]) -> list[SignedRequest]:
+def click_requests(cards: list[PostedCard]) -> list[SignedRequest]:
+    """An Approve click by APPROVER on each card: from the card itself, so it counts."""
     return [
         SignedRequest(
             urlencode(
@@ -50,17 +59,17 @@ def click_requests(workflow_ids: list[str]) -> list[SignedRequest]:
                     "payload": json.dumps(
                         button_click(
                             action_id=APPROVE_ACTION_ID,
-                            value=workflow_id,
+                            value=card.workflow_id,
                             user=APPROVER,
                             channel=CHANNEL,
-                            message_ts="1800000000.000100",
+                            message_ts=card.message_ts,
                         )
                     )
                 }
             ),
             "application/x-www-form-urlencoded",
         )
-        for workflow_id in workflow_ids
+        for card in cards
     ]
 
 
