@@ -1,6 +1,6 @@
 """Benchmark: how fast the bot acks Slack, beside a bare durable Bolt app, and `/approvals` at 10,000.
 
-`python -m bench.bot_latency [--requests N] [--concurrency C] [--pending P] [--shared-cpus]`
+`python -m bench.bot_latency [--requests N] [--concurrency C] [--rounds R] [--pending P] [--shared-cpus]`
 from the repo root. All on loopback, each part in a process of its own: a throwaway
 Temporal dev server (SQLite with WAL, search attributes registered), the fake Slack Web
 API, the worker, our bot (`python -m bot.http.server`) and the bare durable app
@@ -20,7 +20,7 @@ import socket
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import ClientSession, TCPConnector
@@ -67,15 +67,21 @@ WARM_UP_MENTION = 1_000_000
 
 @dataclass
 class AckTimings:
-    by_bot: dict[str, list[float]]
+    by_bot: dict[str, list[float]] = field(default_factory=lambda: {bot: [] for bot in BOTS})
     """Milliseconds from sending a request to its HTTP answer, one per request, per bot."""
-    done: dict[str, int]
+    done: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BOTS, 0))
     """Per bot, requests that did what they are for: a card posted, an approval decided."""
-    others: dict[str, float | None]
-    """Per bot, the CPU share processes outside the run used while its requests were timed."""
+    others: dict[str, list[float]] = field(default_factory=lambda: {bot: [] for bot in BOTS})
+    """Per bot and round, the CPU share processes outside the run used while it was timed."""
 
     def p99_ratio(self) -> float:
         return percentile(self.by_bot["ours"], 0.99) / percentile(self.by_bot["bare"], 0.99)
+
+    def add(self, bot: str, timings: list[float], done: int, others: float | None) -> None:
+        self.by_bot[bot] += timings
+        self.done[bot] += done
+        if others is not None:
+            self.others[bot].append(others)
 
 
 def free_port() -> str:
@@ -107,6 +113,7 @@ async def measure_acks(
     urls: dict[str, str],
     requests: int,
     concurrency: int,
+    rounds: int,
 ) -> dict[str, AckTimings]:
     """Mentions, then clicks, each bot in turn; the work a bot's requests started (agent
     workflows, cards posted and updated) is let finish before the next bot is timed."""
@@ -145,30 +152,31 @@ async def measure_acks(
     for bot in BOTS:
         first = WARM_UP_MENTION + FIRST_MENTION[bot]
         await timed(bot, mention_requests(first, concurrency), await cards_posted(concurrency))
-        await timed(bot, click_requests(cards[bot][requests:]), decided(cards[bot][requests:]))
+        warm_up = cards[bot][requests:]
+        await timed(bot, click_requests(warm_up), decided(warm_up))
 
-    mentions = AckTimings({}, {}, {})
-    log.info("Mentions: %d per bot, %d at a time; each one's workflow posts a card", requests, concurrency)
-    for bot in BOTS:
-        sent = mention_requests(FIRST_MENTION[bot], requests)
-        mentions.by_bot[bot], mentions.done[bot], mentions.others[bot] = await timed(
-            bot, sent, await cards_posted(requests)
-        )
-        log.info("  %s: sent, and every card posted", bot)
-
-    clicks = AckTimings({}, {}, {})
-    log.info("Clicks: %d per bot, %d at a time; each one's approval updates its card", requests, concurrency)
-    for bot in BOTS:
-        clicked = cards[bot][:requests]
-        clicks.by_bot[bot], clicks.done[bot], clicks.others[bot] = await timed(
-            bot, click_requests(clicked), decided(clicked)
-        )
-        log.info("  %s: sent, and every approval decided", bot)
-    both = AckTimings(
-        {bot: mentions.by_bot[bot] + clicks.by_bot[bot] for bot in BOTS},
-        {bot: mentions.done[bot] + clicks.done[bot] for bot in BOTS},
-        {bot: None for bot in BOTS},
-    )
+    # In rounds, the bots taking turns to go first: the backend's state changes as the run
+    # goes on (more pending approvals with every mention, fewer with every click), and each
+    # bot must meet it as often early as late.
+    per_round = requests // rounds
+    mentions, clicks = AckTimings(), AckTimings()
+    log.info("Mentions: %d per bot in %d rounds, %d at a time", per_round * rounds, rounds, concurrency)
+    for round_ in range(rounds):
+        for bot in BOTS if round_ % 2 == 0 else BOTS[::-1]:
+            first = FIRST_MENTION[bot] + round_ * per_round
+            sent = mention_requests(first, per_round)
+            mentions.add(bot, *await timed(bot, sent, await cards_posted(per_round)))
+        log.info("  round %d: sent, and every card posted", round_ + 1)
+    log.info("Clicks: %d per bot in %d rounds, %d at a time", per_round * rounds, rounds, concurrency)
+    for round_ in range(rounds):
+        for bot in BOTS if round_ % 2 == 0 else BOTS[::-1]:
+            clicked = cards[bot][round_ * per_round : (round_ + 1) * per_round]
+            clicks.add(bot, *await timed(bot, click_requests(clicked), decided(clicked)))
+        log.info("  round %d: sent, and every approval decided", round_ + 1)
+    both = AckTimings()
+    for timing in (mentions, clicks):
+        for bot in BOTS:
+            both.add(bot, timing.by_bot[bot], timing.done[bot], None)
     return {"mentions": mentions, "clicks": clicks, "both": both}
 
 
@@ -207,8 +215,8 @@ def report(
     )
     print("  (done: mentions whose card was posted, clicks whose approval was decided)")
     for kind in ("mentions", "clicks"):
-        shares = acks[kind].others
-        if None not in shares.values():
+        shares = {bot: sum(each) / len(each) for bot, each in acks[kind].others.items() if each}
+        if len(shares) == len(BOTS):
             print(
                 f"Other processes used {shares['ours']:.0%} of the machine's CPU while our {kind} "
                 f"were timed, {shares['bare']:.0%} while the bare app's were"
@@ -239,7 +247,7 @@ def report(
     print(f"p99 ratio (ours / bare durable): {worst:.2f}")
 
 
-async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) -> None:
+async def run(requests: int, concurrency: int, rounds: int, pending: int, shared_cpus: bool) -> None:
     # Anything else running (a test suite, another bench) shows in the figures: say so.
     load_before = os.getloadavg()[0]
     placement = None if shared_cpus else split_cpus()
@@ -283,7 +291,7 @@ async def run(requests: int, concurrency: int, pending: int, shared_cpus: bool) 
                 for bot, child in bots.items():
                     await child.healthy(f"http://127.0.0.1:{ports[bot]}{HEALTH_PATH}")
                 urls = {name: f"http://127.0.0.1:{port}{EVENTS_PATH}" for name, port in ports.items()}
-                acks = await measure_acks(session, env.client, slack, urls, requests, concurrency)
+                acks = await measure_acks(session, env.client, slack, urls, requests, concurrency, rounds)
 
                 log.info("/approvals: starting %d idle pending approvals", pending)
                 began = time.monotonic()
@@ -312,6 +320,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500, help="requests per kind and bot (default 500)")
     parser.add_argument("--concurrency", type=int, default=20, help="requests in flight (default 20)")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds the requests are sent in, bots taking turns (default 5)"
+    )
     parser.add_argument("--pending", type=int, default=10_000, help="pending approvals for /approvals")
     parser.add_argument(
         "--shared-cpus",
@@ -319,8 +330,10 @@ def main() -> None:
         help="let every process run on every CPU, Temporal and the worker beside the bots",
     )
     args = parser.parse_args()
+    if args.rounds < 1 or args.requests % args.rounds:
+        parser.error("--requests must be a multiple of --rounds")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    asyncio.run(run(args.requests, args.concurrency, args.pending, args.shared_cpus))
+    asyncio.run(run(args.requests, args.concurrency, args.rounds, args.pending, args.shared_cpus))
 
 
 if __name__ == "__main__":
