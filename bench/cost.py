@@ -54,7 +54,7 @@ from domain import search_attributes as sa
 from tests.bot.cards import BOT_USER, buttons, cards, click, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_payloads import mention_event
-from tests.fakes.slack_requests import SlackRequests
+from tests.fakes.slack_requests import BotResponse, SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from workflows.worker import build_worker
@@ -274,7 +274,7 @@ def _approval_id(card: SlackCall) -> str:
     return next(b["value"] for b in buttons(card) if b["action_id"] == APPROVE_ACTION_ID)
 
 
-def _answered(response, what: str) -> None:
+def _answered(response: BotResponse, what: str) -> None:
     if response.status != 200:
         raise RuntimeError(f"the bot answered {what} with {response.status}: {response.text[:200]}")
 
