@@ -7,7 +7,8 @@ server keeps only `GET /healthz`.
 
 Bolt runs each listener to its end before Slack is answered (process_before_response),
 and the listeners acknowledge only once Temporal has what they were given: a 200 (or a
-Socket Mode ack) means the request or decision survives a crash of any process.
+Socket Mode ack) means the request or decision survives a crash of any process. What
+only tells a person comes after the answer (bot.after_answer).
 """
 
 import asyncio
@@ -22,6 +23,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from temporalio.client import Client
 
+from bot.after_answer import finish_after_answer
 from bot.app import build_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
@@ -41,6 +43,12 @@ Handler = Callable[[web.Request], Awaitable[web.Response]]
 def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
     """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
     web_app = web.Application()
+
+    async def finish(_: web.Application) -> None:
+        # After the listening socket closed and the requests in flight were answered.
+        await finish_after_answer()
+
+    web_app.on_cleanup.append(finish)
     web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client))
     if signing_secret is not None:
         web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))

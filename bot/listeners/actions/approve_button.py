@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.after_answer import after_answer
 from bot.approvals.click import NOT_YOUR_LIST, approval_click
 from bot.approvals.deciding import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
@@ -25,7 +26,7 @@ async def handle_approve_button(
     click = approval_click(body, action, services.list_buttons)
     if click.workflow_id is None:
         await ack()
-        await click.tell(client, NOT_YOUR_LIST)
+        after_answer(click.tell(client, NOT_YOUR_LIST), body=body, context=context, client=client)
         return
     context[WORKFLOW_ID_KEY] = click.workflow_id
     refusal = await submit_decision(
@@ -35,4 +36,4 @@ async def handle_approve_button(
     )
     await ack()
     if refusal:
-        await click.tell(client, refusal)
+        after_answer(click.tell(client, refusal), body=body, context=context, client=client)

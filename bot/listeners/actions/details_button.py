@@ -6,6 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.details_modal import build_details_modal
+from bot.after_answer import after_answer
 from bot.approvals.deciding import NO_LONGER_EXISTS, ApprovalBusy, approval_state
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
@@ -21,6 +22,15 @@ async def handle_details_button(
     client: AsyncWebClient,
 ) -> None:
     await ack()
+    after_answer(_show_details(body, action, context, client), body=body, context=context, client=client)
+
+
+async def _show_details(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
     workflow_id = action["value"]
     context[WORKFLOW_ID_KEY] = workflow_id
     # Read-only, so any button value may open it: it shows the approval it names, in full.

@@ -6,6 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.reject_modal import RejectTarget, build_reject_modal
+from bot.after_answer import after_answer
 from bot.approvals.click import NOT_YOUR_LIST, approval_click
 from bot.approvals.deciding import NO_LONGER_EXISTS, ApprovalBusy, approval_state, refusal_to_decide
 from bot.errors import WORKFLOW_ID_KEY
@@ -20,6 +21,15 @@ async def handle_reject_button(
     client: AsyncWebClient,
 ) -> None:
     await ack()
+    after_answer(_ask_why(body, action, context, client), body=body, context=context, client=client)
+
+
+async def _ask_why(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
     services = services_of(context)
     click = approval_click(body, action, services.list_buttons)
     if click.workflow_id is None:

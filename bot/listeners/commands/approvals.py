@@ -6,6 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.after_answer import after_answer
 from bot.approvals.answer import respond_with_approvals
 from bot.approvals.list_blocks import build_approvals_help
 from bot.approvals.listing import HelpRequest, parse_approvals_command
@@ -16,12 +17,24 @@ APPROVALS_COMMAND = "/approvals"
 
 async def handle_approvals_command(
     ack: AsyncAck,
+    body: dict[str, Any],
     command: dict[str, Any],
     respond: AsyncRespond,
     context: dict[str, Any],
     client: AsyncWebClient,
 ) -> None:
     await ack()
+    after_answer(
+        _answer_command(command, respond, context, client), body=body, context=context, client=client
+    )
+
+
+async def _answer_command(
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    context: dict[str, Any],
+    client: AsyncWebClient,
+) -> None:
     asked = parse_approvals_command(command.get("text", ""), command["user_id"])
     if isinstance(asked, HelpRequest):
         await respond(**build_approvals_help(asked.problem), response_type="ephemeral")

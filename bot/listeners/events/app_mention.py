@@ -1,7 +1,6 @@
 """A mention of the bot starts (exactly once) the agent workflow for that request; one by
 another app's bot starts nothing unless SLACK_ALLOWED_BOT_IDS names it (mention_author)."""
 
-import asyncio
 import logging
 import re
 from datetime import timedelta
@@ -12,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from temporalio.common import WorkflowIDConflictPolicy
 
+from bot.after_answer import after_answer
 from bot.errors import WORKFLOW_ID_KEY
 from bot.listeners.events.mention_author import bot_id_of, refusal_of_author, requester_of
 from bot.services import services_of
@@ -24,8 +24,6 @@ log = logging.getLogger("countersign.bot")
 RECEIVED_REACTION = "eyes"
 # Within Slack's 3 s for its answer, with room for the request to reach us.
 TEMPORAL_TIMEOUT = timedelta(seconds=2.5)
-# Reactions still being added; the event loop holds tasks only weakly.
-_reactions: set[asyncio.Task[None]] = set()
 EMPTY_REQUEST_HINT = "Mention me with what needs approval, e.g. `@Countersign pay invoice 4411 to ACME`."
 
 
@@ -49,9 +47,10 @@ async def handle_app_mention(
         await ack()
         if not event.get("user"):
             return  # an allowed legacy bot: an ephemeral needs a person to show it to
-        await client.chat_postEphemeral(
+        hint = client.chat_postEphemeral(
             channel=request.channel, user=request.user, text=EMPTY_REQUEST_HINT, thread_ts=request.thread_ts
         )
+        after_answer(hint, body=body, context=context, client=client)
         return
     workflow_id = agent_workflow_id(request)
     context[WORKFLOW_ID_KEY] = workflow_id
@@ -74,9 +73,7 @@ async def handle_app_mention(
     log.info("Mention handed to its thread's agent workflow", extra={"workflow_id": workflow_id})
     # After the answer, not before it: the reaction is cosmetic. On every delivery: Slack
     # keeps one reaction per person and emoji, and a failed one is made good by the next.
-    reacting = asyncio.create_task(_show_received(client, request))
-    _reactions.add(reacting)
-    reacting.add_done_callback(_reactions.discard)
+    after_answer(_show_received(client, request), body=body, context=context, client=client)
 
 
 def agent_request(body: dict[str, Any], bot_user_id: str | None) -> AgentRequest:

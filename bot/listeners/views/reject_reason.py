@@ -6,6 +6,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.reject_modal import REASON_BLOCK_ID, REASON_REQUIRED_ERROR, RejectTarget, submitted_reason
+from bot.after_answer import after_answer
 from bot.approvals.deciding import submit_decision
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
@@ -41,6 +42,7 @@ async def handle_reject_reason(
     )
     await ack()  # the modal closes once Temporal has the rejection
     if refusal:
-        await client.chat_postEphemeral(
+        told = client.chat_postEphemeral(
             channel=target.channel, user=user, text=refusal, thread_ts=target.thread_ts
         )
+        after_answer(told, body=body, context=context, client=client)
