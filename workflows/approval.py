@@ -139,7 +139,7 @@ class ApprovalWorkflow:
 
     @decide_click.validator
     def validate_decide_click(self, submission: DecisionSubmission) -> None:
-        if self._message_ts is None and self._status is ApprovalStatus.PENDING:
+        if self._waits_for_card(submission):
             return  # the handler waits for the card's ts, then checks
         if refusal := self._refusal(submission, checks_origin=True):
             raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
@@ -172,12 +172,17 @@ class ApprovalWorkflow:
             workflow.logger.exception("Could not tell %s why their decision was refused", submission.user)
 
     async def _card_posted_for(self, submission: DecisionSubmission) -> None:
-        # A click can only come from a posted card, but the post's result and the click
-        # can reach the workflow in one task, signals first: wait for the post's ts.
-        if self._message_ts is None and submission.origin and not submission.origin.from_list:
+        if self._waits_for_card(submission):
             await workflow.wait_condition(
                 lambda: self._message_ts is not None or self._status is not ApprovalStatus.PENDING
             )
+
+    def _waits_for_card(self, submission: DecisionSubmission) -> bool:
+        # A click can only come from a posted card, but the post's result and the click
+        # can reach the workflow in one task, signals first: its origin is checked once
+        # the post's ts is known.
+        origin = submission.origin
+        return self._message_ts is None and origin is not None and not origin.from_list
 
     def _refusal(self, submission: DecisionSubmission, *, checks_origin: bool) -> str | None:
         """Why this decision cannot count: made outside this approval's card (logged as a
