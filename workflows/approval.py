@@ -39,6 +39,7 @@ SLACK_CALL = dict(
 # workflow.patched IDs: each guards a change to what the workflow does, so approvals that
 # were already waiting when it shipped replay their history unchanged.
 CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
+CARD_UPDATED_AFTER_THE_ANSWER = "card-updated-after-the-answer"
 # The type of the error a refused `decide_click` fails with; its message is the refusal.
 DECISION_REFUSED = "DecisionRefused"
 
@@ -90,14 +91,7 @@ class ApprovalWorkflow:
             self._message_ts = self._message_ts or await posting
         workflow.upsert_search_attributes([sa.APPROVAL_STATUS.value_set(self._status.value)])
         try:
-            # Local: the card's update runs inside the workflow task that records the
-            # decision, not as a task of its own (half the server round trips per click).
-            # If that task is retried (a late click arrived meanwhile), the same update is
-            # sent again: invisible, as it draws the same card. Refusals stay regular
-            # activities so nobody is told twice.
-            await workflow.execute_local_activity_method(
-                SlackActivities.update_approval_message, self._approval(), **SLACK_CALL
-            )
+            await self._update_card()
         except ActivityError:
             # The decision stands even if its card is gone (deleted, channel archived).
             workflow.logger.exception("Could not update the approval card")
@@ -111,6 +105,21 @@ class ApprovalWorkflow:
             decision=self._decision,
             message_ts=self._message_ts,
             workflow_id=workflow.info().workflow_id,
+        )
+
+    async def _update_card(self) -> None:
+        if workflow.patched(CARD_UPDATED_AFTER_THE_ANSWER):
+            # A regular activity: the workflow task that records the decision completes at
+            # once, so the click's Update is answered without waiting for Slack's
+            # chat.update (tens of ms to seconds, longer when rate limited), which would
+            # otherwise push the answer past the bot's Update timeout into its fallback.
+            await workflow.execute_activity_method(
+                SlackActivities.update_approval_message, self._approval(), **SLACK_CALL
+            )
+            return
+        # Before: a local activity inside the decision's workflow task.
+        await workflow.execute_local_activity_method(
+            SlackActivities.update_approval_message, self._approval(), **SLACK_CALL
         )
 
     @workflow.signal

@@ -172,3 +172,24 @@ async def test_a_failing_listener_is_logged_with_its_workflow_id_and_the_user_to
     await bot.interaction(click(card, APPROVER, approve=True))
     (answer,) = await wait_for_answers(agent, slack)
     assert answer.approvals[0].status is ApprovalStatus.APPROVED
+
+
+async def test_a_click_is_answered_once_temporal_has_it_not_after_slack_redraws_the_card(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval
+):
+    card = await slack.wait_for_call("chat.postMessage")
+    # Slack's chat.update slower than the bot's Update timeout, as when rate limited.
+    slack.slow("chat.update", 3)
+
+    response = await bot.interaction(click(card, APPROVER, approve=True))
+
+    assert response.status == 200
+    assert slack.calls_to("chat.update") == [], "answered only after Slack redrew the card"
+    update = await slack.wait_for_call("chat.update", timeout=20)
+    assert f"Approved by <@{APPROVER}>" in shown(update)
+    # Decided by the click's Update itself: no fallback signal, so one redraw of the card.
+    history = await approval.fetch_history()
+    kinds = [e.WhichOneof("attributes") for e in history.events]
+    assert "workflow_execution_signaled_event_attributes" not in kinds
+    assert kinds.count("workflow_execution_update_accepted_event_attributes") == 1
+    assert len(slack.calls_to("chat.update")) == 1

@@ -2,6 +2,7 @@
 call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors).
 """
 
+import asyncio
 import copy
 import itertools
 import json
@@ -46,6 +47,7 @@ class FakeSlackWebApi:
         self.attempts: list[SlackCall] = []
         """Every request, failed ones too."""
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, list[float]] = {}
         self.names: dict[str, str] = {}
         """Display names users.info answers with; anyone else is "Name of U…"."""
         self._ts = itertools.count(1)
@@ -85,6 +87,11 @@ class FakeSlackWebApi:
             body = _RESPONSES["rate_limited"]["body"]
         self._failures.setdefault(method, []).extend([_Failure(status, body, headers or {})] * times)
 
+    def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take `seconds` to be answered, as Slack's
+        calls do under load or when rate limited."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
     def response_url(self, name: str) -> str:
         """A `response_url` to put in a payload: what is posted to it is recorded as a call
         of the method "response_url", with `name` in its args as `response_url_name`."""
@@ -117,6 +124,8 @@ class FakeSlackWebApi:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         args = await _read_args(request)
+        if delays := self._delays.get(method):
+            await asyncio.sleep(delays.pop(0))
         queue = self._failures.get(method)
         failure = queue.pop(0) if queue else None
         if failure is None and isinstance(args.get("blocks"), list | str):
