@@ -1,8 +1,9 @@
 """What a person types in the message box: a message, a mention of the bot, a command.
 
-Slack's client escapes `&`, `<` and `>`, turns `@handle` into `<@U…>`, and sends a
-message that mentions the bot to the app as an `app_mention` event; a text that starts
-with `/` is a slash command, POSTed to the app as a form.
+Slack's client escapes `&`, `<` and `>`, turns `@handle` (or `@Full Name`) into `<@U…>`
+and `@channel` / `@here` / `@everyone` into `<!channel>` / `<!here>` / `<!everyone>`, and
+sends a message that mentions the bot to the app as an `app_mention` event; a text that
+starts with `/` is a slash command, POSTed to the app as a form.
 """
 
 import html
@@ -11,23 +12,37 @@ import re
 
 from sandbox.app_replies import ReplyProblem, post_reply, slackbot_notice
 from sandbox.context import Sandbox
-from sandbox.directory import BOT, CHANNEL, SLASH_COMMANDS, Person, person_named
+from sandbox.directory import BOT, BROADCASTS, CHANNEL, PEOPLE, SLASH_COMMANDS, Person, person_named
 from sandbox.messages import Message
 from sandbox.payloads import app_mention_envelope, slash_command_form
 
 log = logging.getLogger("countersign.sandbox")
 
-_HANDLE = re.compile(r"@([A-Za-z][\w.\-]*)")
+
+def _mentionable() -> re.Pattern[str]:
+    """`@` and any name that means someone, longest first: `@Grace Hopper` is one mention
+    of Grace, not a mention of `@Grace` followed by the word "Hopper"."""
+    names = {name for p in (*PEOPLE, BOT) for name in (p.name, p.real_name)} | set(BROADCASTS)
+    choices = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    # Not inside a word (ada@here.com is an address) and not the start of a longer name.
+    return re.compile(rf"(?<!\w)@({choices})(?!\w)", re.IGNORECASE)
+
+
+_MENTIONABLE = _mentionable()
 
 
 def slack_text(typed: str) -> str:
-    """The text Slack stores for what was typed: escaped, with mentions as <@U…>."""
+    """The text Slack stores for what was typed: escaped, with mentions as <@U…> and
+    broadcasts as <!here>."""
 
     def mention(match: re.Match[str]) -> str:
-        found = person_named(match.group(1))
+        name = match.group(1).lower()
+        if name in BROADCASTS:
+            return f"<!{name}>"
+        found = person_named(name)
         return f"<@{found.id}>" if found else match.group(0)
 
-    return _HANDLE.sub(mention, html.escape(typed, quote=False))
+    return _MENTIONABLE.sub(mention, html.escape(typed, quote=False))
 
 
 async def compose(sandbox: Sandbox, author: Person, typed: str, thread_ts: str | None) -> None:

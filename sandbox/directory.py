@@ -17,6 +17,9 @@ VERIFICATION_TOKEN = "sandbox-verification-token"
 # Only the first part of a request's text before a space is a command.
 SLASH_COMMANDS = {"/approvals": "List approvals waiting for you, and decide them"}
 
+# `@channel`, `@here`, `@everyone`: Slack's broadcasts, typed like a name, sent as <!here>.
+BROADCASTS = ("channel", "here", "everyone")
+
 
 @dataclass(frozen=True)
 class Person:

@@ -21,6 +21,7 @@ _STYLES = (
     (re.compile(r"(?<![\w_])_(?!\s)([^_\n]+?)(?<!\s)_(?![\w_])"), "em"),
     (re.compile(r"(?<![\w~])~(?!\s)([^~\n]+?)(?<!\s)~(?![\w~])"), "s"),
 )
+_BROADCASTS = ("!channel", "!here", "!everyone")
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _SLOT = "\x00{}\x00"
 _SLOT_PATTERN = re.compile("\x00(\\d+)\x00")
@@ -83,6 +84,9 @@ def _special(token: str, name_of: Callable[[str], str]) -> str:
         return _date(target, label)
     if target.startswith("!subteam^"):
         return f'<span class="mention">{html.escape(label or "@team")}</span>'
+    if target in _BROADCASTS:
+        # Slack highlights a broadcast apart from a mention: it notifies everyone.
+        return f'<span class="mention broadcast">@{target[1:]}</span>'
     if target.startswith("!"):
         return f'<span class="mention">@{html.escape(target[1:])}</span>'
     url = html.unescape(target)

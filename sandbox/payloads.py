@@ -14,7 +14,8 @@ from sandbox import ids
 from sandbox.directory import APP_ID, BOT, CHANNEL, TEAM_DOMAIN, TEAM_ID, VERIFICATION_TOKEN, Person
 from sandbox.messages import Message
 
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+# A mention `<@U…>` or a broadcast `<!here>` in what a person typed (sandbox.composer).
+_MENTION = re.compile(r"<(?:@([A-Z0-9]+)|!(channel|here|everyone))(?:\|[^>]*)?>")
 
 
 def app_mention_envelope(message: Message, event_id: str | None = None) -> dict[str, Any]:
@@ -55,13 +56,17 @@ def app_mention_envelope(message: Message, event_id: str | None = None) -> dict[
 
 
 def rich_text_blocks(text: str) -> list[dict[str, Any]]:
-    """The rich_text block Slack's client attaches to what a person typed."""
+    """The rich_text block Slack's client attaches to what a person typed: its words as
+    `text` elements, each mention a `user` element, each broadcast a `broadcast` one."""
     elements: list[dict[str, Any]] = []
     position = 0
     for match in _MENTION.finditer(text):
         if match.start() > position:
             elements.append({"type": "text", "text": html.unescape(text[position : match.start()])})
-        elements.append({"type": "user", "user_id": match.group(1)})
+        user_id, broadcast = match.groups()
+        elements.append(
+            {"type": "user", "user_id": user_id} if user_id else {"type": "broadcast", "range": broadcast}
+        )
         position = match.end()
     if position < len(text):
         elements.append({"type": "text", "text": html.unescape(text[position:])})

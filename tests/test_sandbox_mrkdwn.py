@@ -30,7 +30,13 @@ def test_mentions_show_names():
         '<span class="mention">@Ada Lovelace</span> in <span class="mention">#payments</span>'
     )
     assert show("<@U999|someone>") == '<span class="mention">@someone</span>'
-    assert show("<!here>") == '<span class="mention">@here</span>'
+
+
+def test_broadcasts_are_highlighted_apart_from_mentions():
+    for broadcast in ("channel", "here", "everyone"):
+        assert show(f"<!{broadcast}>") == f'<span class="mention broadcast">@{broadcast}</span>'
+    # Older clients sent a label; Slack still shows the broadcast itself.
+    assert show("<!here|here>") == '<span class="mention broadcast">@here</span>'
 
 
 def test_links_with_and_without_text():

@@ -3,6 +3,7 @@
 import json
 import re
 
+from sandbox.composer import slack_text
 from sandbox.messages import Message
 from sandbox.render import FormState, blocks_html, message_html, view_html
 
@@ -107,6 +108,16 @@ def test_a_message_shows_its_author_and_ephemeral_ones_say_so():
     assert '<span class="badge">APP</span>' in message_html(bot) and "Only visible to you" in message_html(
         bot
     )
+
+
+def test_what_a_person_typed_shows_each_mention_once_and_broadcasts_highlighted():
+    typed = slack_text("@Countersign ask @Grace Hopper & tell @channel")
+    html = message_html(Message(ts="1700000000.000300", channel="C0PAYMENTS", user="U01ADALOVE", text=typed))
+    assert (
+        '<span class="mention">@Countersign</span> ask <span class="mention">@Grace Hopper</span> &amp; '
+        'tell <span class="mention broadcast">@channel</span>'
+    ) in html
+    assert "Hopper Hopper" not in html
 
 
 def test_reactions_are_shown_with_who_reacted():

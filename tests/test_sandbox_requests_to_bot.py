@@ -17,7 +17,7 @@ from tests.fakes.recording_bot import ReceivedRequest, RecordingBot, form_payloa
 from tests.sandbox_run import Person, RunningSandbox, serve_sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures/slack"
-ADA, GRACE = PEOPLE[0], PEOPLE[1]
+ADA, GRACE, ALAN = PEOPLE
 VERIFIER = SignatureVerifier(SANDBOX_SIGNING_SECRET)
 
 
@@ -85,6 +85,43 @@ async def test_a_mention_is_an_app_mention_event_callback_like_slacks(sandbox, b
     section = event["blocks"][0]["elements"][0]["elements"]
     assert section[0] == {"type": "user", "user_id": BOT.id}
     assert section[1] == {"type": "text", "text": " pay invoice 4411 to ACME & co <now>"}
+
+
+async def test_broadcasts_are_sent_as_slack_sends_them(sandbox, bot: RecordingBot, http):
+    await Person(sandbox, ADA.id, http).types("@Countersign tell @channel, @here and @Everyone: paid")
+
+    event = json.loads((await bot.wait_for_request()).body)["event"]
+    assert event["text"] == f"<@{BOT.id}> tell <!channel>, <!here> and <!everyone>: paid"
+    assert event["blocks"][0]["elements"][0]["elements"] == [
+        {"type": "user", "user_id": BOT.id},
+        {"type": "text", "text": " tell "},
+        {"type": "broadcast", "range": "channel"},
+        {"type": "text", "text": ", "},
+        {"type": "broadcast", "range": "here"},
+        {"type": "text", "text": " and "},
+        {"type": "broadcast", "range": "everyone"},
+        {"type": "text", "text": ": paid"},
+    ]
+
+
+async def test_a_name_with_a_space_is_one_mention_of_that_person(sandbox, bot: RecordingBot, http):
+    await Person(sandbox, ADA.id, http).types("@Countersign ask @Grace Hopper, then @alan")
+
+    event = json.loads((await bot.wait_for_request()).body)["event"]
+    assert event["text"] == f"<@{BOT.id}> ask <@{GRACE.id}>, then <@{ALAN.id}>"
+    assert event["blocks"][0]["elements"][0]["elements"] == [
+        {"type": "user", "user_id": BOT.id},
+        {"type": "text", "text": " ask "},
+        {"type": "user", "user_id": GRACE.id},
+        {"type": "text", "text": ", then "},
+        {"type": "user", "user_id": ALAN.id},
+    ]
+
+
+async def test_an_at_sign_inside_a_word_or_before_an_unknown_name_stays_text(sandbox, http):
+    await Person(sandbox, ADA.id, http).types("mail ada@here.com, @gracehopper or @nobody")
+    (message,) = sandbox.state.workspace.messages.values()
+    assert message.text == "mail ada@here.com, @gracehopper or @nobody"
 
 
 async def test_a_mention_in_a_thread_carries_the_threads_ts(sandbox, bot: RecordingBot, http):

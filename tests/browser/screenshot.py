@@ -1,4 +1,5 @@
-"""Takes the README's picture of the sandbox: one card decided, one still waiting.
+"""Takes the README's picture of the sandbox after the walkthrough's first three steps,
+acting as Grace: the wire card approved, the licence card still waiting.
 
 `.venv/bin/python -m tests.browser.screenshot docs/sandbox.png` runs the whole stack on
 loopback (Temporal dev server, worker, bot, sandbox), as the browser tests do, and clicks
@@ -15,14 +16,10 @@ from temporalio.testing import WorkflowEnvironment
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
 from domain import search_attributes
-from sandbox.directory import PEOPLE
+from tests.browser import readme_walkthrough as readme
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.sandbox_page import SandboxPage
 from tests.browser.stack import full_stack
-
-ADA, GRACE = PEOPLE[0].id, PEOPLE[1].id
-DECIDED = "wire $5,000 to ACME for invoice 4411"
-WAITING = "renew the design tool licence: 12 seats, $1,440 a year"
 
 
 async def take(path: str) -> None:
@@ -40,16 +37,14 @@ async def take(path: str) -> None:
             context = await browser.new_context(
                 viewport={"width": 1280, "height": 1100}, device_scale_factor=1
             )
-            page = await SandboxPage.open(await context.new_page(), stack.url, ADA)
-            for request in (DECIDED, WAITING):
-                await page.say(f"@Countersign {request}")
-                await expect(
-                    page.card(request).get_by_role("button", name="Approve", exact=True)
-                ).to_be_visible()
-            await page.act_as(GRACE)
-            await page.press(page.card(DECIDED), "Approve")
-            await expect(page.card(DECIDED)).to_contain_text("Approved by @Grace Hopper")
-            await expect(page.message("Approved by @Grace Hopper")).to_have_count(2)
+            page = await SandboxPage.open(await context.new_page(), stack.url, readme.ADA)
+            await readme.step_1_ada_asks_for_two_things(page)
+            await readme.step_2_ada_may_not_approve_her_own_request(page)
+            await readme.step_3_grace_approves_the_wire(page)
+            await expect(
+                page.card(readme.LICENCE).get_by_role("button", name="Approve", exact=True)
+            ).to_be_visible()
+            # No hover highlight on whatever the last click left the mouse over.
             await page.page.mouse.move(0, 0)
             await page.page.screenshot(path=path)
             await browser.close()

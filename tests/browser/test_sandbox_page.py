@@ -42,6 +42,16 @@ def bot(bot_and_sandbox) -> RecordingBot:
     return bot_and_sandbox[0]
 
 
+async def test_what_a_person_types_shows_names_once_and_broadcasts_highlighted(sandbox, open_page: OpenPage):
+    ada = await open_page(sandbox.url, ADA)
+    await ada.say("ask @Grace Hopper, then tell @channel")
+
+    typed = ada.message("ask")
+    await expect(typed.locator(".content")).to_have_text("ask @Grace Hopper, then tell @channel")
+    await expect(typed.locator(".mention:not(.broadcast)")).to_have_text("@Grace Hopper")
+    await expect(typed.locator(".mention.broadcast")).to_have_text("@channel")
+
+
 async def test_block_kit_is_drawn_with_mrkdwn_mentions_dates_links_and_placeholders(
     sandbox, open_page: OpenPage
 ):
