@@ -16,7 +16,7 @@ from activities.agent_setup import AgentSetupActivities
 from activities.executors import ActionExecutors
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
-from countersign.catalog_file import load_action_catalog
+from countersign.catalog_file import LoadedCatalog, load_action_catalog, load_catalog
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals
@@ -87,9 +87,11 @@ def build_replayer(settings: Settings) -> Replayer:
     return Replayer(workflows=WORKFLOWS, plugins=[agents_plugin(settings)])
 
 
-async def run_worker(settings: Settings, catalog: ActionCatalog) -> None:
+async def run_worker(settings: Settings, catalog: LoadedCatalog) -> None:
+    if warning := catalog.off_warning():
+        log.warning(warning, extra={"actions_off": dict(catalog.off)})
     client = await connect(settings)
-    worker = build_worker(client, settings, catalog=catalog)
+    worker = build_worker(client, settings, catalog=catalog.offered)
     stop = stop_on_signals()
     async with worker:
         log.info(
@@ -108,7 +110,7 @@ def main() -> None:
     with exit_on_bad_settings("countersign worker"):
         settings = load_settings()
         # Before connecting: a bad catalog is a configuration error, reported like one.
-        catalog = load_action_catalog(settings)
+        catalog = load_catalog(settings)
     configure_logging(settings.log_level)
     asyncio.run(run_worker(settings, catalog))
 
