@@ -19,6 +19,7 @@ from activities.slack_client import slack_web_client
 from countersign.catalog_file import LoadedCatalog, load_action_catalog, load_catalog
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.slack_check import check_slack_token
 from countersign.stopping import stop_on_signals
 from countersign.temporal_client import agents_plugin, connect
 from domain.agent_setup import AgentSetup
@@ -90,6 +91,8 @@ def build_replayer(settings: Settings) -> Replayer:
 async def run_worker(settings: Settings, catalog: LoadedCatalog) -> None:
     if warning := catalog.off_warning():
         log.warning(warning, extra={"actions_off": dict(catalog.off)})
+    # Before Temporal: a wrong token would otherwise surface at the first card.
+    await check_slack_token(settings, slack_web_client(settings.slack_bot_token, settings.slack_api_url))
     client = await connect(settings)
     worker = build_worker(client, settings, catalog=catalog.offered)
     stop = stop_on_signals()
@@ -111,8 +114,9 @@ def main() -> None:
         settings = load_settings()
         # Before connecting: a bad catalog is a configuration error, reported like one.
         catalog = load_catalog(settings)
-    configure_logging(settings.log_level)
-    asyncio.run(run_worker(settings, catalog))
+        configure_logging(settings.log_level)
+        # A token Slack refuses is one too (countersign.slack_check).
+        asyncio.run(run_worker(settings, catalog))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 `python -m bot.http.server` (the Procfile's `web:` line). HTTP mode serves
 `POST /slack/events` on PORT for events, interactivity and slash commands. With
 SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead and the HTTP
-server keeps only `GET /healthz`.
+server keeps only `GET /healthz`. Either way the bot token is checked with Slack first
+(countersign.slack_check): a wrong one ends the start with one line.
 
 Bolt runs each listener to its end before Slack is answered (process_before_response),
 and the listeners acknowledge only once Temporal has what they were given: a 200 (or a
@@ -23,10 +24,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from temporalio.client import Client
 
+from activities.slack_client import slack_web_client
 from bot.after_answer import finish_after_answer
 from bot.app import build_app
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.slack_check import check_slack_token
 from countersign.stopping import stop_on_signals
 from countersign.temporal_client import connect
 
@@ -110,6 +113,7 @@ async def temporal_reachable(temporal_client: Client) -> bool:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
+    await check_slack_token(settings, slack_web_client(settings.slack_bot_token, settings.slack_api_url))
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
     socket_handler = None
@@ -147,8 +151,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
 def main() -> None:
     with exit_on_bad_settings("countersign bot"):
         settings = load_settings()
-    configure_logging(settings.log_level)
-    asyncio.run(serve(settings))
+        configure_logging(settings.log_level)
+        # A token Slack refuses is a bad setting too (countersign.slack_check).
+        asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":
