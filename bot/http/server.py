@@ -125,8 +125,6 @@ async def temporal_reachable(temporal_client: Client) -> bool:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
-    if stop is None:
-        stop = stop_on_signals()
     await check_slack_token(settings, slack_web_client(settings.slack_bot_token, settings.slack_api_url))
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
@@ -144,6 +142,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     # is skipped.
     gc.freeze()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+    if stop is None:
+        # Only from here on: until now a SIGTERM simply ends the process, as it should.
+        stop = stop_on_signals()
     try:
         # Ready means Slack's requests can arrive: in Socket Mode, once the WebSocket is up.
         if socket_handler is None or await _connected(socket_handler, stop):

@@ -56,7 +56,7 @@ async def socket_mode_bot(settings: Settings, socket_slack: FakeSocketModeSlack)
     server = asyncio.create_task(serve(socket_settings, stop))
     yield port
     stop.set()
-    await server
+    await asyncio.wait_for(server, 10)
 
 
 @pytest.fixture
@@ -144,6 +144,16 @@ async def test_until_its_websocket_is_up_the_bot_is_not_ready_nor_healthy(
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     messages = [r.getMessage() for r in caplog.records]
     assert messages.index("Socket Mode: connected to Slack") < messages.index("Bot ready")
+
+
+async def test_a_bot_that_never_connected_still_stops_when_told(
+    settings: Settings, socket_slack: FakeSocketModeSlack
+):
+    await socket_slack.go_down()
+    async with socket_mode_bot(settings, socket_slack) as port:
+        await until(lambda: socket_slack.refused >= 1, "refused")
+        assert await health(port) == 503
+    # Leaving the block set the bot's stop; it returned within the deadline there.
 
 
 async def test_a_dropped_websocket_is_unhealthy_until_it_reconnects(
