@@ -39,6 +39,7 @@ async def check_slack_token(
     """The bot's identity as `auth.test` answers it; SlackUnusable when the token is refused,
     or Slack cannot be reached within `wait_seconds`."""
     deadline = time.monotonic() + wait_seconds
+    waiting = False
     while True:
         try:
             return await _auth_test(settings, client)
@@ -46,7 +47,11 @@ async def check_slack_token(
             if time.monotonic() >= deadline:
                 where = f"SLACK_API_URL={settings.slack_api_url}"
                 raise SlackUnusable(f"cannot reach Slack at {where}: {later}") from None
-            log.info("Waiting for Slack at %s: %s", settings.slack_api_url, later)
+            if not waiting:
+                log.info(
+                    "Waiting up to %.0f s for Slack at %s: %s", wait_seconds, settings.slack_api_url, later
+                )
+                waiting = True
             await asyncio.sleep(1)
 
 

@@ -17,7 +17,7 @@ from tests.sandbox_run import serve_sandbox
 
 
 async def check(settings: Settings, wait_seconds: float = 5) -> dict:
-    client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
+    client = slack_web_client(settings.slack_bot_token, settings.slack_api_url, retry_connection_errors=False)
     return await check_slack_token(settings, client, wait_seconds=wait_seconds)
 
 

@@ -92,7 +92,10 @@ async def run_worker(settings: Settings, catalog: LoadedCatalog) -> None:
     if warning := catalog.off_warning():
         log.warning(warning, extra={"actions_off": dict(catalog.off)})
     # Before Temporal: a wrong token would otherwise surface at the first card.
-    await check_slack_token(settings, slack_web_client(settings.slack_bot_token, settings.slack_api_url))
+    checking = slack_web_client(
+        settings.slack_bot_token, settings.slack_api_url, retry_connection_errors=False
+    )
+    await check_slack_token(settings, checking)
     client = await connect(settings)
     worker = build_worker(client, settings, catalog=catalog.offered)
     stop = stop_on_signals()

@@ -125,7 +125,10 @@ async def temporal_reachable(temporal_client: Client) -> bool:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
-    await check_slack_token(settings, slack_web_client(settings.slack_bot_token, settings.slack_api_url))
+    checking = slack_web_client(
+        settings.slack_bot_token, settings.slack_api_url, retry_connection_errors=False
+    )
+    await check_slack_token(settings, checking)
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
     socket_handler = None
