@@ -13,12 +13,26 @@ DIE_WITH_SUPERVISOR = Path(__file__).with_name("die_with_supervisor.py")
 LINE_LIMIT = 1024 * 1024
 
 
+class Output:
+    """Every process's lines, each prefixed with its name; remembers the last one written."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._width = max(map(len, names))
+        self.last: tuple[str, str] | None = None
+        """(name, line) of the last line written."""
+
+    def write(self, name: str, line: str) -> None:
+        self.last = (name, line)
+        sys.stdout.write(f"{name:<{self._width}} | {line}\n")
+        sys.stdout.flush()
+
+
 class ProcfileProcess:
-    def __init__(self, name: str, argv: list[str], width: int, stopping_noise: str | None = None) -> None:
+    def __init__(self, name: str, argv: list[str], output: Output, stopping_noise: str | None = None) -> None:
         self.name = name
         self.last_line = ""
         self._argv = argv
-        self._prefix = f"{name:<{width}} | "
+        self._output = output
         self._stopping_noise = stopping_noise
         self._stopping = False
         self._child: asyncio.subprocess.Process | None = None
@@ -89,8 +103,7 @@ class ProcfileProcess:
             await self._relay
 
     def print(self, line: str) -> None:
-        sys.stdout.write(self._prefix + line + "\n")
-        sys.stdout.flush()
+        self._output.write(self.name, line)
 
     def _signal_group(self, sig: signal.Signals) -> None:
         try:

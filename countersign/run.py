@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from countersign.procfile_process import ProcfileProcess
+from countersign.procfile_process import Output, ProcfileProcess
 from countersign.settings import exit_on_bad_settings, load_settings
 from countersign.stopping import stop_on_signals
 
@@ -58,9 +58,9 @@ async def run(processes: dict[str, str]) -> int:
     # closed; stopping in order beats the kill that would otherwise follow.
     stop = stop_on_signals()
     asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, stop.set)
-    width = max(map(len, processes))
+    output = Output(list(processes))
     running = [
-        ProcfileProcess(name, _argv(command), width, STOPPING_NOISE.get(name))
+        ProcfileProcess(name, _argv(command), output, STOPPING_NOISE.get(name))
         for name, command in processes.items()
     ]
     for process in running:
@@ -73,7 +73,7 @@ async def run(processes: dict[str, str]) -> int:
     stopper.cancel()
 
     killed = await stop_in_order(running)
-    _print_why(exited, killed)
+    _print_why(exited, killed, output)
     return 1 if exited else 0
 
 
@@ -91,11 +91,11 @@ async def stop_in_order(running: list[ProcfileProcess]) -> list[ProcfileProcess]
     return killed
 
 
-def _print_why(exited: list[ProcfileProcess], killed: list[ProcfileProcess]) -> None:
+def _print_why(exited: list[ProcfileProcess], killed: list[ProcfileProcess], output: Output) -> None:
     """The last lines: why everything stopped, below whatever the others printed meanwhile."""
     if exited:
         for process in exited:
-            if process.last_line:
+            if process.last_line and output.last != (process.name, process.last_line):
                 process.print(process.last_line)  # its own reason, again, where it is seen
         names = ", ".join(f"{p.name} exited ({p.reason})" for p in exited)
         line = f"countersign: {names}; stopped the rest"

@@ -144,6 +144,26 @@ async def test_one_process_exiting_stops_the_rest_in_order_and_is_named_last(sta
     assert "level=WARN" not in supervisor.printed
 
 
+async def test_the_reason_is_not_repeated_when_nothing_came_after_it(start_supervisor, tmp_path):
+    exit_now = tmp_path / "exit-now"
+    supervisor = await start_supervisor(
+        {
+            "web": fake("exits", "web", str(exit_now), "2", "'countersign bot: PORT must be a number'"),
+            "sandbox": fake("quiet", "sandbox"),
+        }
+    )
+    await supervisor.wait_for(lambda: len(supervisor.pids) == 2, "both processes said their PID")
+
+    exit_now.touch()
+    await supervisor.exits_within(5)
+
+    assert supervisor.output[-2:] == [
+        "web     | countersign bot: PORT must be a number",
+        "countersign: web exited (exit code 2); stopped the rest",
+    ]
+    assert supervisor.output.count("web     | countersign bot: PORT must be a number") == 1
+
+
 async def test_sigkill_of_the_supervisor_leaves_no_process_running(start_supervisor):
     supervisor = await start_supervisor(A_SERVER_AND_A_STUBBORN_CLIENT)
     await supervisor.wait_for(lambda: len(supervisor.pids) == 2, "both processes said their PID")

@@ -5,6 +5,7 @@ test can check, by PID, that nothing outlives a stop.
     supervised_process.py idle NAME                  until SIGTERM, then 0.3 s to stop
     supervised_process.py spawns NAME                the same, with a grandchild (idle)
     supervised_process.py stubborn NAME              ignores SIGTERM
+    supervised_process.py quiet NAME                 SIGTERM's default: dies at once, silent
     supervised_process.py noisy NAME                 on SIGTERM, a WARN line as Temporal prints
     supervised_process.py exits NAME FILE CODE LINE  once FILE exists, prints LINE, exits CODE
 """
@@ -46,7 +47,7 @@ def main() -> None:
     # Ready for SIGTERM before saying the PID: a test stops it as soon as it has the PID.
     if mode == "stubborn":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    else:
+    elif mode != "quiet":
         on_sigterm(name, warn=mode == "noisy")
     if mode == "spawns":
         subprocess.Popen([sys.executable, __file__, "idle", f"{name}-grandchild"])
