@@ -7,6 +7,10 @@ do that, but Python runs it in a forked copy of a process with threads (asyncio'
 watchers), where it may deadlock. This wrapper is a fresh single-threaded process that sets
 it and then execs COMMAND in its place (same PID, nothing left in between). Elsewhere
 than Linux there is no such call: only the check that the supervisor is still there is made.
+
+It covers COMMAND itself, not what COMMAND starts in turn (the kernel clears the setting in a
+fork). None of the Procfile's processes starts another: `countersign.temporal_server` execs
+the `temporal` binary in its own place.
 """
 
 import ctypes
