@@ -138,9 +138,9 @@ async def test_one_process_exiting_stops_the_rest_in_order_and_is_named_last(sta
     ]
     assert supervisor.process.returncode == 1
     # Temporal's clients are down before Temporal is asked to stop, and its stop is quiet.
-    temporal_asked = supervisor.output.index("temporal | temporal got SIGTERM")
-    for client in ("worker", "sandbox"):
-        assert supervisor.output.index(f"{client:<8} | {client} stopped") < temporal_asked
+    printed = supervisor.output
+    stopped = [printed.index(f"{client:<8} | {client} stopped") for client in ("worker", "sandbox")]
+    assert max(stopped) < printed.index("temporal | temporal got SIGTERM"), supervisor.printed
     assert "level=WARN" not in supervisor.printed
 
 

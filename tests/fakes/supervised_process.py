@@ -20,7 +20,9 @@ STOP_SECONDS = 0.3
 
 
 def say(*words: object) -> None:
-    print(*words, flush=True)
+    # One write, so a line cannot interleave with its grandchild's on the pipe they share
+    # (print writes the newline separately when PYTHONUNBUFFERED is set, as make run sets it).
+    os.write(1, (" ".join(map(str, words)) + "\n").encode())
 
 
 def on_sigterm(name: str, warn: bool) -> None:
