@@ -26,6 +26,9 @@ def build_sandbox_app(settings: SandboxSettings) -> web.Application:
     ui.add_routes(app)
     app.router.add_get("/live", _live)
     app.cleanup_ctx.append(_sandbox_context(settings))
+    # On shutdown, not at cleanup: aiohttp waits for the handlers still running (an open
+    # tab's WebSocket is one) between the two, up to its 60 s shutdown timeout.
+    app.on_shutdown.append(_close_live_pages)
     return app
 
 
@@ -44,11 +47,14 @@ def _sandbox_context(settings: SandboxSettings):
             app[SANDBOX] = sandbox
             yield
             await sandbox.stop_background()
-            await sandbox.live.close()
         if state_file:
             state_file.flush()
 
     return sandbox_context
+
+
+async def _close_live_pages(app: web.Application) -> None:
+    await app[SANDBOX].live.close()
 
 
 async def _live(request: web.Request) -> web.WebSocketResponse:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from sandbox.directory import PEOPLE
 from sandbox.messages import Message
@@ -18,6 +18,10 @@ from sandbox.render import message_html, view_html
 from sandbox.workspace import OpenView, Workspace
 
 log = logging.getLogger("countersign.sandbox")
+
+# How long a stopping sandbox waits for a tab to answer its close: a browser answers at once,
+# a frozen tab or a dead network never does, and the stop must not wait for it.
+CLOSE_SECONDS = 1.0
 
 
 @dataclass(eq=False)
@@ -59,7 +63,7 @@ class LivePage:
         user = request.query.get("user", "")
         if user not in {p.id for p in PEOPLE}:
             raise web.HTTPBadRequest(text="user must be one of the sandbox's people")
-        socket = web.WebSocketResponse(heartbeat=20)
+        socket = web.WebSocketResponse(heartbeat=20, timeout=CLOSE_SECONDS)
         await socket.prepare(request)
         tab = _Tab(user)
         tab.updates.put_nowait(self.snapshot(user))
@@ -77,8 +81,14 @@ class LivePage:
         return socket
 
     async def close(self) -> None:
-        for socket in list(self._sockets):
-            await socket.close()
+        """Tells every open tab the sandbox is going away (the page reconnects when it is
+        back). Until then each tab's handler is still running, and a stop waits for it."""
+        await asyncio.gather(
+            *(
+                socket.close(code=WSCloseCode.GOING_AWAY, message=b"sandbox stopping")
+                for socket in list(self._sockets)
+            )
+        )
 
     def _push(self, event: dict[str, Any], wanted: Callable[[_Tab], bool]) -> None:
         for tab in self._tabs:
