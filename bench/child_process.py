@@ -210,6 +210,10 @@ class ChildProcess:
         if " WARN" in line:
             self.core_warnings.append(_ANSI.sub("", line))
 
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode if self._process else None
+
     def last_lines(self) -> str:
         """What it logged last, to explain a failure."""
         return "\n".join(self._tail)

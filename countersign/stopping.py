@@ -1,7 +1,11 @@
 """How every long-running process here learns it should stop: SIGTERM or Ctrl-C."""
 
 import asyncio
+import logging
+import os
 import signal
+import sys
+from typing import NoReturn
 
 
 def stop_on_signals() -> asyncio.Event:
@@ -11,3 +15,14 @@ def stop_on_signals() -> asyncio.Event:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     return stop
+
+
+def exit_without_finalizing() -> NoReturn:
+    """Ends a process that has stopped cleanly, skipping the interpreter's finalizing: what
+    is left is freed with the process. The worker's last full collection (the workflow
+    sandbox re-imports per run) took 2.7 s, and Temporal core's native threads, still alive
+    then, can abort it ("Fatal Python error: PyGILState_Release ... finalizing")."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -52,6 +52,17 @@ async def worker_process(settings: Settings, tmp_path: Path) -> AsyncIterator[Ca
         await worker.stop()
 
 
+async def test_a_stopped_worker_exits_at_once_and_quietly(worker_process: Callable):
+    worker = await worker_process()
+
+    await worker.stop()
+
+    assert worker.returncode == 0
+    assert "Worker stopped" in worker.last_lines()
+    for alarming in ("Traceback", "Fatal Python error"):
+        assert alarming not in worker.last_lines(), worker.last_lines()
+
+
 async def test_a_click_after_the_worker_was_killed_is_applied_by_the_next_one(
     client: Client, slack: FakeSlackWebApi, settings: Settings, worker_process: Callable
 ):

@@ -5,7 +5,6 @@ get a grace period, waiting workflows simply stay waiting in Temporal.
 """
 
 import asyncio
-import gc
 import logging
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from countersign.catalog_file import LoadedCatalog, load_action_catalog, load_ca
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.slack_check import check_slack_token
-from countersign.stopping import stop_on_signals
+from countersign.stopping import exit_without_finalizing, stop_on_signals
 from countersign.temporal_client import agents_plugin, connect
 from domain.agent_setup import AgentSetup
 from domain.catalog import ActionCatalog
@@ -121,10 +120,7 @@ def main() -> None:
         configure_logging(settings.log_level)
         # A token Slack refuses is one too (countersign.slack_check).
         asyncio.run(run_worker(settings, catalog))
-    # Stopped: the rest is freed with the process. Left to it, the interpreter's last full
-    # collection of all the worker imported (the workflow sandbox re-imports per run) took
-    # 2.7 s, and a stop waited for it.
-    gc.freeze()
+    exit_without_finalizing()
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from bot.socket_mode import SocketModeConnection
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.slack_check import check_slack_token
-from countersign.stopping import stop_on_signals
+from countersign.stopping import exit_without_finalizing, stop_on_signals
 from countersign.temporal_client import connect
 
 log = logging.getLogger("countersign.bot")
@@ -186,6 +186,7 @@ def main() -> None:
         configure_logging(settings.log_level)
         # A token Slack refuses is a bad setting too (countersign.slack_check).
         asyncio.run(serve(settings))
+    exit_without_finalizing()
 
 
 if __name__ == "__main__":
