@@ -130,11 +130,12 @@ def holds(condition: Condition, arguments: dict[str, Any]) -> bool:
             ConditionOp.LT: left < right,
             ConditionOp.LTE: left <= right,
         }[op]
+    # == rather than `is`: the workflow sandbox may hold its own copy of this enum.
     if op in LIST_OPS:
         found = any(same_value(argument, v) for v in condition.value)
-        return found if op is ConditionOp.IN else not found
+        return found if op == ConditionOp.IN else not found
     equal = same_value(argument, condition.value)
-    return equal if op is ConditionOp.EQ else not equal
+    return equal if op == ConditionOp.EQ else not equal
 
 
 def same_value(argument: Any, value: Any) -> bool:
