@@ -3,7 +3,7 @@
 from slack_bolt.async_app import AsyncApp
 from temporalio.client import Client
 
-from activities.slack_client import slack_web_client
+from activities.slack_client import use_slack_api
 from bot.approvals.list_buttons import ListButtons
 from bot.errors import handle_listener_error
 from bot.listeners import register_listeners
@@ -14,7 +14,10 @@ from countersign.settings import Settings
 def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
     """The app with every listener; serve it over HTTP or Socket Mode (bot.http.server)."""
     app = AsyncApp(
-        client=slack_web_client(settings.slack_bot_token, settings.slack_api_url),
+        # The token, not a client: Bolt reads SLACK_BOT_TOKEN from the environment whenever
+        # it is not given one, and given a client beside it, warns at every start that it is
+        # unused. The client Bolt builds is pointed at SLACK_API_URL below.
+        token=settings.slack_bot_token,
         # In Socket Mode there is no signed HTTP (Bolt skips the check for socket
         # requests), and bot.http.server does not mount the HTTP route at all.
         signing_secret=settings.slack_signing_secret,
@@ -24,6 +27,7 @@ def build_app(settings: Settings, temporal_client: Client) -> AsyncApp:
         # once Temporal has what it was given.
         process_before_response=True,
     )
+    use_slack_api(app.client, settings.slack_api_url)
     services = BotServices(
         temporal=temporal_client,
         task_queue=settings.temporal_task_queue,

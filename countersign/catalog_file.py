@@ -3,10 +3,16 @@
 Everything that can be wrong with the file is found here, before any approval is asked
 for: a CatalogError names the file, the action and the problem, and the worker turns it
 into one line and exit code 2. See actions.example.yml for the format.
+
+A correct action whose executor is not configured (a webhook without WEBHOOK_SIGNING_SECRET,
+or whose url uses an unset ${WEBHOOK_BASE_URL}) is not a mistake in the file: it is off.
+The worker starts, names it in one warning with the settings that turn it on, and the agent
+is not offered it, so no card is ever posted for something that cannot run.
 """
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +55,52 @@ class CatalogError(SettingsError):
     same way: one line, exit code 2."""
 
 
-def load_action_catalog(settings: Settings) -> ActionCatalog:
-    """The catalog ACTION_CATALOG names, checked, with the settings its executors need."""
-    catalog = read_action_catalog(settings.action_catalog, {"WEBHOOK_BASE_URL": settings.webhook_base_url})
-    webhooks = [a.name for a in catalog.actions if a.executor.kind is ExecutorKind.WEBHOOK]
-    if webhooks and not settings.webhook_signing_secret:
-        raise SettingsError(
-            f"WEBHOOK_SIGNING_SECRET is not set (the action catalog {catalog.source} has webhook "
-            f"actions, whose requests it signs: {', '.join(webhooks)})"
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """A checked catalog file: every action in it, and which of them are off."""
+
+    everything: ActionCatalog
+    off: Mapping[str, list[str]] = field(default_factory=dict)
+    """Actions whose executor is not configured, each with the settings that turn it on."""
+
+    @property
+    def offered(self) -> ActionCatalog:
+        """The actions the agent may propose: those whose executor can run."""
+        actions = [a for a in self.everything.actions if a.name not in self.off]
+        return ActionCatalog(actions=actions, source=self.everything.source)
+
+    def off_warning(self) -> str | None:
+        """One line naming the actions that are off and what turns each on; None if none is."""
+        if not self.off:
+            return None
+        each = ", ".join(f"{name} (set {' and '.join(needs)})" for name, needs in self.off.items())
+        return (
+            f"Actions off in {self.everything.source}, their executor is not configured: {each}. "
+            "The agent is not offered them."
         )
-    return catalog
 
 
-def read_action_catalog(path: Path, variables: Mapping[str, str | None]) -> ActionCatalog:
-    """Parses and checks one catalog file; `${NAME}` in webhook URLs comes from `variables`."""
+def load_catalog(settings: Settings) -> LoadedCatalog:
+    """The catalog ACTION_CATALOG names, checked, with the actions its settings leave off."""
+    loaded = read_action_catalog(settings.action_catalog, {"WEBHOOK_BASE_URL": settings.webhook_base_url})
+    if settings.webhook_signing_secret:
+        return loaded
+    # Unsigned, a receiver could not tell an approved request from anyone's POST.
+    off = dict(loaded.off)
+    for action in loaded.everything.actions:
+        if action.executor.kind is ExecutorKind.WEBHOOK:
+            off[action.name] = [*off.get(action.name, []), "WEBHOOK_SIGNING_SECRET"]
+    return replace(loaded, off=off)
+
+
+def load_action_catalog(settings: Settings) -> ActionCatalog:
+    """The actions of ACTION_CATALOG the agent is offered (`load_catalog(settings).offered`)."""
+    return load_catalog(settings).offered
+
+
+def read_action_catalog(path: Path, variables: Mapping[str, str | None]) -> LoadedCatalog:
+    """Parses and checks one catalog file; `${NAME}` in webhook URLs comes from `variables`,
+    and an action whose url uses one that is unset (None) is off until it is set."""
     source = str(path)
     try:
         text = path.read_text()
@@ -81,10 +119,12 @@ def read_action_catalog(path: Path, variables: Mapping[str, str | None]) -> Acti
     except PolicyProblem as problem:
         raise CatalogError(f"{source}: {problem}") from None
     actions: list[ActionSpec] = []
+    off: dict[str, list[str]] = {}
     for index, entry in enumerate(document["actions"], start=1):
         label = _label(entry, index)
+        unset: list[str] = []
         try:
-            action = with_policy(_action(entry, variables), entry, policies)
+            action = with_policy(_action(entry, variables, unset), entry, policies)
         except _Problem as problem:
             raise CatalogError(f"{source}: action {label}: {problem}") from None
         except PolicyProblem as problem:
@@ -92,9 +132,11 @@ def read_action_catalog(path: Path, variables: Mapping[str, str | None]) -> Acti
         if action.name in (a.name for a in actions):
             raise CatalogError(f"{source}: action {label}: duplicate name (each action is one tool)")
         actions.append(action)
+        if unset:
+            off[action.name] = unset
     if not actions:
         raise CatalogError(f"{source}: the 'actions' list is empty")
-    return ActionCatalog(actions=actions, source=source)
+    return LoadedCatalog(ActionCatalog(actions=actions, source=source), off)
 
 
 class _Problem(Exception):
@@ -117,7 +159,7 @@ def _label(entry: Any, index: int) -> str:
     return f"'{name}'" if isinstance(name, str) and name else f"#{index} (no name)"
 
 
-def _action(entry: Any, variables: Mapping[str, str | None]) -> ActionSpec:
+def _action(entry: Any, variables: Mapping[str, str | None], unset: list[str]) -> ActionSpec:
     if not isinstance(entry, dict):
         raise _Problem("expected a mapping with name, description, parameters and executor")
     if extra := set(entry) - _ACTION_KEYS:
@@ -136,7 +178,7 @@ def _action(entry: Any, variables: Mapping[str, str | None]) -> ActionSpec:
         name=name,
         description=" ".join(description.split()),
         parameters=parameters,
-        executor=_executor(entry["executor"], parameters, variables),
+        executor=_executor(entry["executor"], parameters, variables, unset),
         approvers=_approvers(entry.get("approvers", [])),
         timeout_seconds=_timeout(entry.get("timeout_seconds", DEFAULT_APPROVAL_TIMEOUT_SECONDS)),
         reason_required=_flag(entry.get("reason_required", False)),
@@ -176,7 +218,9 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _executor(entry: Any, parameters: dict[str, Any], variables: Mapping[str, str | None]) -> ExecutorSpec:
+def _executor(
+    entry: Any, parameters: dict[str, Any], variables: Mapping[str, str | None], unset: list[str]
+) -> ExecutorSpec:
     kinds = ", ".join(k.value for k in ExecutorKind)
     if not isinstance(entry, dict) or "kind" not in entry:
         raise _Problem(f"executor must be a mapping with a kind ({kinds})")
@@ -186,7 +230,7 @@ def _executor(entry: Any, parameters: dict[str, Any], variables: Mapping[str, st
     if extra := set(entry) - _EXECUTOR_KEYS[kind]:
         raise _Problem(f"unknown keys for a {kind} executor: {', '.join(sorted(map(str, extra)))}")
     if kind is ExecutorKind.WEBHOOK:
-        return ExecutorSpec(kind=kind, url=_url(entry.get("url"), variables))
+        return ExecutorSpec(kind=kind, url=_url(entry.get("url"), variables, unset))
     channel = entry.get("channel")
     if channel is not None and (not isinstance(channel, str) or not _CHANNEL_ID.match(channel)):
         raise _Problem(f"executor channel must be a Slack channel ID like C0123ABCD (got {channel!r})")
@@ -202,7 +246,8 @@ def _executor(entry: Any, parameters: dict[str, Any], variables: Mapping[str, st
     return ExecutorSpec(kind=kind, channel=channel)
 
 
-def _url(url: Any, variables: Mapping[str, str | None]) -> str:
+def _url(url: Any, variables: Mapping[str, str | None], unset: list[str]) -> str | None:
+    """The expanded url; None, with the settings it needs added to `unset`, when one is unset."""
     if not isinstance(url, str) or not url:
         raise _Problem("a webhook executor needs a url")
 
@@ -211,10 +256,14 @@ def _url(url: Any, variables: Mapping[str, str | None]) -> str:
         if name not in variables:
             raise _Problem(f"url uses ${{{name}}}; only {', '.join(f'${{{v}}}' for v in variables)} expand")
         if not (value := variables[name]):
-            raise _Problem(f"url uses ${{{name}}}, which is not set (set {name}, or write the URL out)")
+            if name not in unset:
+                unset.append(name)
+            return ""
         return value.rstrip("/")
 
     expanded = _VARIABLE.sub(expand, url)
+    if unset:
+        return None
     if not re.match(r"^https?://[^/\s]+", expanded):
         raise _Problem(f"url must be an http(s) URL (got {expanded!r})")
     return expanded

@@ -87,9 +87,11 @@ def main() -> None:
         print(f"  Slack sandbox   {sandbox_url}  <- open this in a browser")
     if "temporal" in processes:
         print(f"  Temporal UI     {settings.temporal_ui_url}")
-    if "web" in processes:
+    if "web" in processes and settings.slack_app_token is None:
         print(f"  Slack endpoint  http://127.0.0.1:{settings.port}/slack/events")
     slack = "the local sandbox" if settings.sandbox else "real Slack"
+    if settings.slack_app_token:
+        slack += " over Socket Mode"  # the bot's port then serves only /healthz
     print(f"  Slack           {slack} ({settings.slack_api_url})")
     print("  Stop with Ctrl-C.", flush=True)
     sys.exit(asyncio.run(run(processes)))

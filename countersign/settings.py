@@ -23,7 +23,7 @@ SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
 # The catalog that ships; ACTION_CATALOG points elsewhere.
 EXAMPLE_ACTION_CATALOG = Path(__file__).resolve().parent.parent / "actions.example.yml"
 # Sandbox-only defaults so the example catalog's webhooks work out of the box on one machine;
-# with real Slack credentials both must be set when the catalog has webhook actions.
+# with real Slack credentials, the catalog's webhook actions are off until both are set.
 SANDBOX_WEBHOOK_SIGNING_SECRET = "sandbox-webhook-secret"
 SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
 # Workflows a worker keeps in memory between their tasks. A pending approval waits minutes
@@ -58,7 +58,7 @@ class Settings:
     log_level: str
     action_catalog: Path = EXAMPLE_ACTION_CATALOG
     webhook_signing_secret: str | None = None
-    """Signs webhook executors' requests; required when the catalog has a webhook action."""
+    """Signs webhook executors' requests; unset, the catalog's webhook actions are off."""
     webhook_base_url: str | None = None
     """What `${WEBHOOK_BASE_URL}` in the catalog's webhook URLs expands to."""
     openai_api_style: str = "responses"

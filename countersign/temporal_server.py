@@ -47,7 +47,7 @@ def dev_server_args(db_file: Path = DB_FILE, port: int = 7233, ui_port: int = 82
         "start-dev",
         "--db-filename",
         str(db_file),
-        # WAL about doubles throughput on a 2-core machine (see DESIGN.md).
+        # WAL about doubles throughput on a 2-core machine (see docs/architecture.md).
         "--sqlite-pragma",
         "journal_mode=wal",
         "--sqlite-pragma",

@@ -1,5 +1,6 @@
 """The action catalog file: the example loads; every mistake names the file, the action and
-the problem, and stops the worker at start with one line."""
+the problem, and stops the worker at start with one line; an action whose executor is not
+configured is off, named with the settings that turn it on, and not offered."""
 
 import copy
 import os
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from countersign.catalog_file import CatalogError, load_action_catalog, read_action_catalog
+from countersign.catalog_file import CatalogError, load_action_catalog, load_catalog, read_action_catalog
 from countersign.settings import EXAMPLE_ACTION_CATALOG, SettingsError, load_settings
 from countersign.temporal_client import DATA_CONVERTER
 from domain.catalog import ActionCatalog, ExecutorKind
@@ -88,12 +89,35 @@ def test_a_catalog_survives_the_trip_through_temporal_payloads():
     assert back == catalog and back.actions[0].executor.kind is ExecutorKind.WEBHOOK
 
 
-def test_webhook_actions_need_a_signing_secret_outside_the_sandbox():
-    with pytest.raises(SettingsError) as error:
-        load_action_catalog(load_settings(REAL_SLACK | BASE, NO_FILE))
+def test_without_a_signing_secret_outside_the_sandbox_webhook_actions_are_off():
+    loaded = load_catalog(load_settings(REAL_SLACK | BASE, NO_FILE))
 
-    assert str(error.value).startswith("WEBHOOK_SIGNING_SECRET is not set")
-    assert "wire_transfer, purchase_request" in str(error.value)
+    assert dict(loaded.off) == {
+        "wire_transfer": ["WEBHOOK_SIGNING_SECRET"],
+        "purchase_request": ["WEBHOOK_SIGNING_SECRET"],
+    }
+    assert loaded.offered.names == ["grant_channel_access", "company_announcement"]
+    assert loaded.offered.source == loaded.everything.source
+
+
+def test_with_only_the_readme_settings_for_real_slack_the_webhook_actions_are_off_and_named():
+    loaded = load_catalog(load_settings(REAL_SLACK, NO_FILE))
+
+    assert load_action_catalog(load_settings(REAL_SLACK, NO_FILE)) == loaded.offered
+    assert loaded.offered.names == ["grant_channel_access", "company_announcement"]
+    assert loaded.off_warning() == (
+        f"Actions off in {EXAMPLE_ACTION_CATALOG}, their executor is not configured: "
+        "wire_transfer (set WEBHOOK_BASE_URL and WEBHOOK_SIGNING_SECRET), "
+        "purchase_request (set WEBHOOK_BASE_URL and WEBHOOK_SIGNING_SECRET). "
+        "The agent is not offered them."
+    )
+
+
+def test_with_every_executor_configured_nothing_is_off():
+    loaded = load_catalog(load_settings(REAL_SLACK | BASE | {"WEBHOOK_SIGNING_SECRET": "x"}, NO_FILE))
+
+    assert (dict(loaded.off), loaded.off_warning()) == ({}, None)
+    assert loaded.offered == loaded.everything
 
 
 def test_a_catalog_without_webhooks_needs_no_secret(tmp_path):
@@ -203,16 +227,23 @@ def test_a_catalog_mistake_names_the_file_the_action_and_the_problem(tmp_path, d
     assert "\n" not in str(error.value)
 
 
-def test_an_unset_webhook_base_url_is_named(tmp_path):
-    path = write(tmp_path, {"actions": [PAY]})
+def test_a_webhook_whose_url_uses_an_unset_base_url_is_off_until_it_is_set(tmp_path):
+    path = write(tmp_path, {"actions": [PAY, ANNOUNCE]})
+
+    loaded = read_action_catalog(path, {"WEBHOOK_BASE_URL": None})
+
+    assert dict(loaded.off) == {"pay": ["WEBHOOK_BASE_URL"]}
+    assert loaded.offered.names == ["announce"]
+
+
+def test_an_action_that_is_off_is_still_checked(tmp_path):
+    # Turning it on later must not be the moment its mistake shows.
+    path = write(tmp_path, {"actions": [changed(PAY, approvers=["alice"])]})
 
     with pytest.raises(CatalogError) as error:
         read_action_catalog(path, {"WEBHOOK_BASE_URL": None})
 
-    assert str(error.value) == (
-        f"{path}: action 'pay': url uses ${{WEBHOOK_BASE_URL}}, which is not set "
-        "(set WEBHOOK_BASE_URL, or write the URL out)"
-    )
+    assert "action 'pay': approvers must be Slack user IDs" in str(error.value)
 
 
 def test_a_missing_catalog_file_is_named(tmp_path):

@@ -47,7 +47,7 @@ def test_the_example_catalog_has_its_policies():
 def test_the_shorthand_is_a_policy_of_one_stage(tmp_path):
     path = write(tmp_path, {"actions": [changed(PAY, approvers=["U0CFO"], timeout_seconds=60)]})
 
-    (pay,) = read_action_catalog(path, BASE).actions
+    (pay,) = read_action_catalog(path, BASE).everything.actions
 
     assert [(s.name, s.approvers, s.timeout_seconds) for s in pay.policy.stages] == [
         (SHORTHAND_STAGE, ["U0CFO"], 60)
@@ -57,7 +57,7 @@ def test_the_shorthand_is_a_policy_of_one_stage(tmp_path):
 
 def test_policies_round_trip_through_temporal_payloads(tmp_path):
     path = write(tmp_path, catalog({"payments": PAYMENTS | {"distinct_approvers": False}}))
-    loaded = read_action_catalog(path, BASE)
+    loaded = read_action_catalog(path, BASE).everything
 
     (back,) = DATA_CONVERTER.payload_converter.from_payloads(
         DATA_CONVERTER.payload_converter.to_payloads([loaded]), [ActionCatalog]
@@ -86,7 +86,7 @@ def test_a_spec_recorded_before_policies_reads_as_its_shorthand():
 def test_needs_all_is_read(tmp_path):
     path = write(tmp_path, catalog({"payments": {"stages": [changed(MANAGER, needs="all")]}}))
 
-    assert read_action_catalog(path, BASE).actions[0].policy.stages[0].needs_all
+    assert read_action_catalog(path, BASE).everything.actions[0].policy.stages[0].needs_all
 
 
 @pytest.mark.parametrize(

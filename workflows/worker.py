@@ -16,9 +16,10 @@ from activities.agent_setup import AgentSetupActivities
 from activities.executors import ActionExecutors
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
-from countersign.catalog_file import load_action_catalog
+from countersign.catalog_file import LoadedCatalog, load_action_catalog, load_catalog
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.slack_check import check_slack_token
 from countersign.stopping import stop_on_signals
 from countersign.temporal_client import agents_plugin, connect
 from domain.agent_setup import AgentSetup
@@ -87,9 +88,16 @@ def build_replayer(settings: Settings) -> Replayer:
     return Replayer(workflows=WORKFLOWS, plugins=[agents_plugin(settings)])
 
 
-async def run_worker(settings: Settings, catalog: ActionCatalog) -> None:
+async def run_worker(settings: Settings, catalog: LoadedCatalog) -> None:
+    if warning := catalog.off_warning():
+        log.warning(warning, extra={"actions_off": dict(catalog.off)})
+    # Before Temporal: a wrong token would otherwise surface at the first card.
+    checking = slack_web_client(
+        settings.slack_bot_token, settings.slack_api_url, retry_connection_errors=False
+    )
+    await check_slack_token(settings, checking)
     client = await connect(settings)
-    worker = build_worker(client, settings, catalog=catalog)
+    worker = build_worker(client, settings, catalog=catalog.offered)
     stop = stop_on_signals()
     async with worker:
         log.info(
@@ -108,9 +116,10 @@ def main() -> None:
     with exit_on_bad_settings("countersign worker"):
         settings = load_settings()
         # Before connecting: a bad catalog is a configuration error, reported like one.
-        catalog = load_action_catalog(settings)
-    configure_logging(settings.log_level)
-    asyncio.run(run_worker(settings, catalog))
+        catalog = load_catalog(settings)
+        configure_logging(settings.log_level)
+        # A token Slack refuses is one too (countersign.slack_check).
+        asyncio.run(run_worker(settings, catalog))
 
 
 if __name__ == "__main__":

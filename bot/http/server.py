@@ -2,8 +2,10 @@
 
 `python -m bot.http.server` (the Procfile's `web:` line). HTTP mode serves
 `POST /slack/events` on PORT for events, interactivity and slash commands. With
-SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead and the HTTP
-server keeps only `GET /healthz`.
+SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead (bot.socket_mode)
+and the HTTP server keeps only `GET /healthz`, which then also says whether the
+WebSocket is up. Either way the bot token is checked with Slack first
+(countersign.slack_check): a wrong one ends the start with one line.
 
 Bolt runs each listener to its end before Slack is answered (process_before_response),
 and the listeners acknowledge only once Temporal has what they were given: a 200 (or a
@@ -23,10 +25,13 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from temporalio.client import Client
 
+from activities.slack_client import slack_web_client
 from bot.after_answer import finish_after_answer
 from bot.app import build_app
+from bot.socket_mode import SocketModeConnection
 from countersign.logs import configure_logging
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
+from countersign.slack_check import check_slack_token
 from countersign.stopping import stop_on_signals
 from countersign.temporal_client import connect
 
@@ -38,10 +43,17 @@ HEALTH_PATH = "/healthz"
 HEALTH_CHECK_SECONDS = 2.0
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
+SlackConnected = Callable[[], Awaitable[bool]]
 
 
-def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: str | None) -> web.Application:
-    """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode)."""
+def build_web_app(
+    bolt_app: AsyncApp,
+    temporal_client: Client,
+    signing_secret: str | None,
+    slack_connected: SlackConnected | None = None,
+) -> web.Application:
+    """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode), whose
+    WebSocket `slack_connected` tells the health check about."""
     web_app = web.Application()
 
     async def finish(_: web.Application) -> None:
@@ -49,7 +61,7 @@ def build_web_app(bolt_app: AsyncApp, temporal_client: Client, signing_secret: s
         await finish_after_answer()
 
     web_app.on_cleanup.append(finish)
-    web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client))
+    web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client, slack_connected))
     if signing_secret is not None:
         web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))
     return web_app
@@ -91,8 +103,11 @@ def _signed(verifier: SignatureVerifier, raw_body: str, request: web.Request) ->
     )
 
 
-def _health_check(temporal_client: Client) -> Handler:
+def _health_check(temporal_client: Client, slack_connected: SlackConnected | None) -> Handler:
     async def healthz(_: web.Request) -> web.Response:
+        # In Socket Mode a bot without its WebSocket receives nothing: not healthy.
+        if slack_connected is not None and not await slack_connected():
+            return web.json_response({"status": "slack disconnected"}, status=503)
         if await temporal_reachable(temporal_client):
             return web.json_response({"status": "ok"})
         return web.json_response({"status": "temporal unreachable"}, status=503)
@@ -110,6 +125,10 @@ async def temporal_reachable(temporal_client: Client) -> bool:
 
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Runs the bot until `stop` is set, or by default until SIGTERM or Ctrl-C."""
+    checking = slack_web_client(
+        settings.slack_bot_token, settings.slack_api_url, retry_connection_errors=False
+    )
+    await check_slack_token(settings, checking)
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
     socket_handler = None
@@ -117,10 +136,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         web_app = build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
     else:
         # Socket Mode acks over its WebSocket; this server keeps only the health check.
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        web_app = build_web_app(bolt_app, temporal_client, None)
-        socket_handler = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
+        socket_handler = SocketModeConnection(bolt_app, settings.slack_app_token)
+        web_app = build_web_app(bolt_app, temporal_client, None, socket_handler.connected)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     # Everything made so far lives as long as the process. Left to the collector, every
@@ -128,13 +145,16 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     # is skipped.
     gc.freeze()
     await web.TCPSite(runner, "0.0.0.0", settings.port).start()
-    if socket_handler:
-        await socket_handler.connect_async()
-    log.info("Bot ready", extra={"mode": "socket" if socket_handler else "http", "port": settings.port})
     if stop is None:
+        # Only from here on: until now a SIGTERM simply ends the process, as it should.
         stop = stop_on_signals()
     try:
-        await stop.wait()
+        # Ready means Slack's requests can arrive: in Socket Mode, once the WebSocket is up.
+        if socket_handler is None or await _connected(socket_handler, stop):
+            log.info(
+                "Bot ready", extra={"mode": "socket" if socket_handler else "http", "port": settings.port}
+            )
+            await stop.wait()
     finally:
         log.info("Bot stopping")
         if socket_handler:
@@ -144,11 +164,28 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         await runner.cleanup()
 
 
+async def _connected(socket_handler: SocketModeConnection, stop: asyncio.Event) -> bool:
+    """Connects, unless told to stop first (a Slack that never answers must not hold a
+    SIGTERM up); False when stopped."""
+    connecting = asyncio.ensure_future(socket_handler.connect_async())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        connected = connecting.done()
+        connecting.cancel()  # nothing, once it is done
+    if connected:
+        connecting.result()  # raises SlackUnusable for an app token Slack refused
+    return connected
+
+
 def main() -> None:
     with exit_on_bad_settings("countersign bot"):
         settings = load_settings()
-    configure_logging(settings.log_level)
-    asyncio.run(serve(settings))
+        configure_logging(settings.log_level)
+        # A token Slack refuses is a bad setting too (countersign.slack_check).
+        asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """A fake Slack Web API on loopback: answers with Slack's response shapes, records every
-call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors).
+call, and can be told to fail the next calls of a method (429s, 5xx, ok:false errors) or
+to refuse a token (invalid_auth, as Slack answers a wrong or revoked one).
 """
 
 import asyncio
@@ -50,6 +51,8 @@ class FakeSlackWebApi:
         self._delays: dict[str, list[float]] = {}
         self.names: dict[str, str] = {}
         """Display names users.info answers with; anyone else is "Name of U…"."""
+        self.refused_tokens: set[str] = set()
+        """Tokens every method answers with invalid_auth."""
         self._ts = itertools.count(1)
         self._changes = Changes()
         self._runner: web.AppRunner | None = None
@@ -128,6 +131,8 @@ class FakeSlackWebApi:
             await asyncio.sleep(delays.pop(0))
         queue = self._failures.get(method)
         failure = queue.pop(0) if queue else None
+        if _token(request, args) in self.refused_tokens:
+            failure = _Failure(200, _RESPONSES["bolt_mock_server_auth_test"]["invalid_auth_response"])
         if failure is None and isinstance(args.get("blocks"), list | str):
             blocks = args["blocks"] if isinstance(args["blocks"], list) else json.loads(args["blocks"])
             if problems := block_kit_problems(blocks):
@@ -209,6 +214,11 @@ class FakeSlackWebApi:
             answer["user"]["profile"].update(display_name=name, real_name=name)
             return answer
         return {"ok": True}
+
+
+def _token(request: web.Request, args: dict[str, Any]) -> str | None:
+    bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bearer or args.get("token")
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 `apps.connections.open` hands out a WebSocket URL; `send` pushes an envelope down it
 and waits for the app's ack (`{"envelope_id": …}`). Every other Web API call is passed
-on to the fake Web API, so one SLACK_API_URL serves both.
+on to the fake Web API, so one SLACK_API_URL serves both. `go_down()` drops the WebSocket
+and refuses new ones (HTTP 503, as a WebSocket endpoint that is down answers) until
+`come_up()`; the Web API stays up.
 """
 
 import asyncio
@@ -21,6 +23,11 @@ class FakeSocketModeSlack:
         self._socket: web.WebSocketResponse | None = None
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.connected = asyncio.Event()
+        self.up = True
+        self.refused = 0
+        """WebSocket connections refused while down."""
+        self.app_token_refused = False
+        """True: apps.connections.open answers invalid_auth, as for a wrong app token."""
         self._runner: web.AppRunner | None = None
         self._http: ClientSession | None = None
         self.api_url = ""
@@ -47,6 +54,15 @@ class FakeSocketModeSlack:
         if self._runner:
             await self._runner.cleanup()
 
+    async def go_down(self) -> None:
+        self.up = False
+        self.connected.clear()
+        if self._socket:
+            await self._socket.close()
+
+    def come_up(self) -> None:
+        self.up = True
+
     async def send(
         self, envelope_type: str, payload: dict[str, Any], *, retry_attempt: int = 0, timeout: float = 5
     ) -> dict[str, Any]:
@@ -67,9 +83,14 @@ class FakeSocketModeSlack:
         return await asyncio.wait_for(self._acks[envelope_id], timeout)
 
     async def _open_connection(self, _: web.Request) -> web.Response:
+        if self.app_token_refused:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self._port}/link"})
 
-    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+    async def _link(self, request: web.Request) -> web.StreamResponse:
+        if not self.up:
+            self.refused += 1
+            return web.Response(status=503, text="Service Unavailable")
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         self._socket = socket
