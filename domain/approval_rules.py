@@ -5,7 +5,8 @@ once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
 from domain.models import Approval, ApprovalRequest, ApprovalStatus, ClickOrigin, Decision
-from domain.policy_decisions import APPROVERS_NAMED_MAX, REQUESTER_REFUSAL
+from domain.policy_decisions import APPROVERS_NAMED_MAX, REQUESTER_REFUSAL, refusal
+from domain.policy_progress import Progress
 from domain.slack_text import mention, slack_date
 
 STATUS_EMOJI = {
@@ -65,6 +66,9 @@ def refusal_for(state: Approval, user: str) -> str | None:
     if state.status is not ApprovalStatus.PENDING:
         line = decision_line(state.status, state.decision)
         return f"Already {line[0].lower()}{line[1:]}."
+    if (chain := state.request.chain) is not None:
+        # The policy's own refusals, so the bot's answer and the workflow's agree word for word.
+        return refusal(chain, state.progress or Progress(), user)
     if user == state.request.requester:
         return REQUESTER_REFUSAL
     approvers = state.request.approvers

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
+from domain.approval_status import DEFAULT_APPROVAL_TIMEOUT_SECONDS
 
 # The name of the one stage an action's `approvers:` shorthand stands for.
 SHORTHAND_STAGE = "Approval"

@@ -7,7 +7,7 @@ told only to the person who clicked.
 from dataclasses import replace
 from datetime import datetime
 
-from domain.models import ApprovalStatus
+from domain.approval_status import ApprovalStatus
 from domain.policy_progress import (
     Chain,
     Deciders,

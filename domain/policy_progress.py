@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from domain.models import ApprovalStatus
+from domain.approval_status import ApprovalStatus
 from domain.policy import Policy, Stage, stages_that_apply
 
 
