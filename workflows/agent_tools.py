@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         ApprovalResult,
         ExecutionRecord,
     )
+    from domain.policy import Policy
     from workflows.ask_for_approval import ask_for_approval
 
 # What an approval asked for through `wait_for_confirmation` is called on its card.
@@ -73,7 +74,7 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
         )
         if problem := unshowable(request):
             return f"Error: nothing was sent for approval, because {problem}. Shorten the arguments."
-        result = await _ask(request)
+        result = await _ask(request, spec.policy)
         if result is None:
             return "Error: the approval could not be posted in Slack. Nothing was done."
         record = ActionRecord(spec.name, result)
@@ -188,10 +189,12 @@ async def _show_on_card(request: ApprovalRequest, record: ActionRecord) -> None:
         workflow.logger.warning("Could not show on the card what ran", extra={"action": record.action})
 
 
-async def _ask(request: ApprovalRequest) -> ApprovalResult | None:
+async def _ask(request: ApprovalRequest, policy: Policy | None = None) -> ApprovalResult | None:
     try:
-        return await ask_for_approval(request)
-    except ChildWorkflowError as err:
+        return await ask_for_approval(request, policy)
+    except (ChildWorkflowError, ActivityError) as err:
+        # ActivityError: the policy's user groups could not be resolved (no such group,
+        # no usergroups:read), so there was nobody known to ask.
         workflow.logger.warning("Approval failed: %s", root_cause(err))
         return None
 
