@@ -118,6 +118,8 @@ class ApprovalResult:
     message_ts: str | None = None
     workflow_id: str = ""
     """The approval's own workflow ID: what an executor asks Temporal about."""
+    progress: Progress | None = None
+    """With a chain: each stage's decisions, so the card redrawn after the action ran keeps them."""
 
     @property
     def approved(self) -> bool:

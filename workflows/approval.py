@@ -115,6 +115,7 @@ class ApprovalWorkflow:
             decision=self._decision,
             message_ts=self._message_ts,
             workflow_id=workflow.info().workflow_id,
+            progress=self._stages.progress if self._stages else None,
         )
 
     async def _carry_out(self, stages: ChainRun) -> None:

@@ -22,15 +22,8 @@ with workflow.unsafe.imports_passed_through():
 CARRIES_OUT_POLICIES = "approval-carries-out-its-policy"
 
 
-async def ask_for_approval(request: ApprovalRequest, policy: Policy | None = None) -> ApprovalResult:
-    """Starts an approval child and waits (durably, for as long as it takes) for its outcome.
-
-    With a `policy` (a catalog action's), the child decides it stage by stage: the chain is
-    settled here, its user groups resolved, so the approval keeps the people it started
-    with. Raises ActivityError when a group cannot be resolved: nothing is asked then.
-    """
-    if policy is not None and workflow.patched(CARRIES_OUT_POLICIES):
-        request = await with_chain(request, policy)
+async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:
+    """Starts an approval child and waits (durably, for as long as it takes) for its outcome."""
     # A fresh ID per call: two approvals from one agent run must never collide, and a
     # replay draws the same uuid4 so the child is not started twice.
     return await workflow.execute_child_workflow(
@@ -43,7 +36,15 @@ async def ask_for_approval(request: ApprovalRequest, policy: Policy | None = Non
     )
 
 
-async def with_chain(request: ApprovalRequest, policy: Policy) -> ApprovalRequest:
+async def with_chain(request: ApprovalRequest, policy: Policy | None) -> ApprovalRequest:
+    """`request` to be decided by `policy` (a catalog action's), stage by stage: the chain is
+    settled now, its user groups resolved, so the approval keeps the people it started
+    with. Raises ActivityError when a group cannot be resolved: nothing is asked then.
+
+    Conversations from before this shipped go on asking in one step, as they did.
+    """
+    if policy is None or not workflow.patched(CARRIES_OUT_POLICIES):
+        return request
     members = {}
     if groups := groups_to_resolve(policy):
         resolved = await workflow.execute_activity_method(
