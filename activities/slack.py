@@ -12,6 +12,7 @@ from temporalio.service import RPCError
 from activities.slack_calls import call_slack
 from activities.slack_names import SlackNames
 from blocks.approval_card import Duplicate, build_approval_card, workflow_url
+from blocks.approval_card_chain import people_in_chain
 from blocks.slack_markup import UserMention, decode
 from blocks.thread_reply import build_thread_reply, people_in_reply
 from domain import approval_memo
@@ -97,7 +98,10 @@ class SlackActivities:
         request = card.request
         mentioned = [p.user_id for p in decode(request.summary) if isinstance(p, UserMention)]
         decider = [card.decision.decided_by] if card.decision and card.decision.decided_by else []
-        names = await self._names.names_of([request.requester, *decider, *mentioned, *request.approvers])
+        chained = people_in_chain(request.chain) if request.chain else []
+        names = await self._names.names_of(
+            [request.requester, *decider, *mentioned, *request.approvers, *chained]
+        )
         try:
             return build_approval_card(card, link, names=names, duplicate=duplicate)
         except ValueError as err:

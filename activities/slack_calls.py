@@ -35,6 +35,7 @@ HINTS = {
     "user_not_in_channel": "that user is not in the channel",
     "user_not_found": "no such user in this workspace",
     "cant_invite_self": "the bot cannot invite itself",
+    "no_such_subteam": "no such user group in this workspace",
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from blocks import approval_card_chain as chained
 from blocks import rich_text as rt
 from blocks.limits import BUTTON_VALUE_MAX, HEADER_TEXT_MAX, cut
 from blocks.request_blocks import LEGEND, beyond_card, piece_block, piece_only_in_details, shows_markers
@@ -92,6 +93,8 @@ def build_approval_card(
     if shows_markers(shown.pieces):
         blocks.append({"type": "context", "elements": [rt.plain(LEGEND)]})
     blocks.append({"type": "section", "fields": _fields(card)})
+    if stages := chained.chain_and_progress(card):
+        blocks += [_context(note) for note in chained.pending_notes(card, *stages)]
     blocks += _decision_blocks(card)
     if duplicate and card.status is ApprovalStatus.PENDING:
         blocks.append(_context(_duplicate_note(duplicate)))
@@ -112,7 +115,9 @@ def fallback_text(card: Approval, names: Mapping[str, str]) -> str:
     requester = _name(names, request.requester)
     line = f"{OUTCOME_WORDS[card.status]}: {action_title(request.action)}, requested by {requester}"
     if card.status is ApprovalStatus.PENDING:
-        return escape(f"{line}. {_who_by_name(request, names)} may decide.")
+        stages = chained.chain_and_progress(card)
+        who = chained.who_by_name(*stages, names) if stages else _who_by_name(request, names)
+        return escape(f"{line}. {who} may decide.")
     if card.decision and card.decision.decided_by:
         verb = OUTCOME_WORDS[card.status].lower()
         return escape(f"{line}; {verb} by {_name(names, card.decision.decided_by)}.")
@@ -161,11 +166,18 @@ def details_button(workflow_id: str) -> dict[str, Any]:
 
 def _fields(card: Approval) -> list[dict[str, str]]:
     request = card.request
-    fields = [
-        _field("Requested by", mention(request.requester)),
-        _field("Who may approve", who_may_decide(request)),
-    ]
-    if card.status is ApprovalStatus.PENDING:
+    stages = chained.chain_and_progress(card)
+    fields = [_field("Requested by", mention(request.requester))]
+    if stages is None:
+        fields.append(_field("Who may approve", who_may_decide(request)))
+    elif card.status is ApprovalStatus.PENDING:
+        fields.append(_field("Who may approve", chained.who_may_decide_now(*stages)))
+    if stages and chained.has_stages(stages[0]):
+        # Decided cards keep it: who approved each stage, where a rejection stopped it.
+        fields.append(_field("Stages", chained.stages_line(*stages)))
+    if card.status is ApprovalStatus.PENDING and stages:
+        fields.append(_field(*chained.deadline_field(card, *stages)))
+    elif card.status is ApprovalStatus.PENDING:
         fields.append(_field("Expires", slack_date(card.expires_at)))
     elif card.status is ApprovalStatus.EXPIRED:
         fields.append(_field("Decided", f"Expired at {slack_date(card.expires_at)}: nobody decided in time"))

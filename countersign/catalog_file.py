@@ -20,6 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from countersign.policy_file import PolicyProblem, read_policies, with_policy
 from countersign.settings import Settings, SettingsError
 from domain.catalog import ActionCatalog, ActionSpec, ExecutorKind, ExecutorSpec
 from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
@@ -39,6 +40,7 @@ _ACTION_KEYS = {
     "approvers",
     "timeout_seconds",
     "reason_required",
+    "policy",
 }
 _REQUIRED_ACTION_KEYS = ("name", "description", "parameters", "executor")
 _EXECUTOR_KEYS = {
@@ -110,17 +112,23 @@ def read_action_catalog(path: Path, variables: Mapping[str, str | None]) -> Load
         raise CatalogError(f"{source}: {_yaml_problem(text, err)}") from None
     if not isinstance(document, dict) or not isinstance(document.get("actions"), list):
         raise CatalogError(f"{source}: expected a mapping with an 'actions' list at the top")
-    if extra := set(document) - {"actions"}:
+    if extra := set(document) - {"actions", "policies"}:
         raise CatalogError(f"{source}: unknown top-level keys: {', '.join(sorted(map(str, extra)))}")
+    try:
+        policies = read_policies(document.get("policies"))
+    except PolicyProblem as problem:
+        raise CatalogError(f"{source}: {problem}") from None
     actions: list[ActionSpec] = []
     off: dict[str, list[str]] = {}
     for index, entry in enumerate(document["actions"], start=1):
         label = _label(entry, index)
         unset: list[str] = []
         try:
-            action = _action(entry, variables, unset)
+            action = with_policy(_action(entry, variables, unset), entry, policies)
         except _Problem as problem:
             raise CatalogError(f"{source}: action {label}: {problem}") from None
+        except PolicyProblem as problem:
+            raise CatalogError(f"{source}: {problem}") from None
         if action.name in (a.name for a in actions):
             raise CatalogError(f"{source}: action {label}: duplicate name (each action is one tool)")
         actions.append(action)

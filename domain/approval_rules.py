@@ -5,6 +5,8 @@ once, before it signals. Pure code: safe inside the workflow sandbox.
 """
 
 from domain.models import Approval, ApprovalRequest, ApprovalStatus, ClickOrigin, Decision
+from domain.policy_decisions import APPROVERS_NAMED_MAX, REQUESTER_REFUSAL, refusal
+from domain.policy_progress import Progress
 from domain.slack_text import mention, slack_date
 
 STATUS_EMOJI = {
@@ -14,10 +16,8 @@ STATUS_EMOJI = {
     ApprovalStatus.CANCELLED: ":no_entry_sign:",
 }
 
-
-# The card names this many approvers; a longer list is counted, so the field stays
-# within Slack's limit without cutting a mention in half.
-APPROVERS_NAMED_MAX = 20
+# APPROVERS_NAMED_MAX and the requester's refusal are the policy's own; the card and the
+# `/approvals` list import them from here as before.
 
 
 def decision_line(status: ApprovalStatus, decision: Decision | None) -> str:
@@ -66,8 +66,11 @@ def refusal_for(state: Approval, user: str) -> str | None:
     if state.status is not ApprovalStatus.PENDING:
         line = decision_line(state.status, state.decision)
         return f"Already {line[0].lower()}{line[1:]}."
+    if (chain := state.request.chain) is not None:
+        # The policy's own refusals, so the bot's answer and the workflow's agree word for word.
+        return refusal(chain, state.progress or Progress(), user)
     if user == state.request.requester:
-        return "You asked for this, so someone else has to decide it."
+        return REQUESTER_REFUSAL
     approvers = state.request.approvers
     if approvers and user not in approvers:
         return f"Only {who_may_decide(state.request)} can decide this approval."

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
+from domain.policy import Policy, one_stage_policy
 
 # Enough for the model to fix its call; more only buries the first problem.
 MAX_PROBLEMS = 10
@@ -49,9 +50,22 @@ class ActionSpec:
     """JSON schema (draft 2020-12) of the arguments, an object schema."""
     executor: ExecutorSpec
     approvers: list[str] = field(default_factory=list)
-    """Slack user IDs allowed to decide; empty means anyone but the requester."""
+    """The `approvers:` shorthand: Slack user IDs allowed to decide; empty means anyone but
+    the requester. Empty for an action with a `policy:` (what today's one-step approval
+    reads until the workflow carries out policies)."""
     timeout_seconds: int = DEFAULT_APPROVAL_TIMEOUT_SECONDS
+    """The shorthand's deadline; with a `policy:`, the longest the whole chain can wait."""
     reason_required: bool = False
+    policy: Policy | None = None
+    """Who decides, in stages. Never None once built: without one (the `approvers:`
+    shorthand, and specs from before policies existed) it is the one-stage policy the
+    shorthand means, so everything downstream sees one shape."""
+
+    def __post_init__(self) -> None:
+        if self.policy is None:
+            object.__setattr__(
+                self, "policy", one_stage_policy(self.name, self.approvers, self.timeout_seconds)
+            )
 
 
 @dataclass(frozen=True)

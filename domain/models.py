@@ -6,25 +6,15 @@ added later without breaking running workflows (new fields need defaults).
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
+
+# Defined in approval_status (the policy modules need them too); imported from here as before.
+from domain.approval_status import DEFAULT_APPROVAL_TIMEOUT_SECONDS, ApprovalStatus
+from domain.policy_progress import Chain, Progress
 
 APPROVAL_WORKFLOW_TYPE = "ApprovalWorkflow"
 """The approval workflow's type, for code that finds approvals in Temporal without
 importing the workflow (activities run inside the worker that registers it)."""
-
-# A week: long enough for someone back from a weekend, short enough that a
-# forgotten request does not sit forever.
-DEFAULT_APPROVAL_TIMEOUT_SECONDS = 7 * 24 * 3600
-
-
-class ApprovalStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    """Withdrawn before anyone decided: its conversation ended, or an operator cancelled it."""
 
 
 @dataclass
@@ -45,6 +35,10 @@ class ApprovalRequest:
     """Whether a rejection must say why (the bot's reject modal enforces it)."""
     approval_only: bool = False
     """Nothing runs on approval (approval-only mode, a confirmation): the card says so."""
+    chain: Chain | None = None
+    """The policy as it applies to this request, its groups resolved when it was made. None:
+    one step, decided by `approvers` (approval-only requests, and every approval started
+    before policies were carried out, whose histories have no chain)."""
 
 
 @dataclass
@@ -102,11 +96,16 @@ class Approval:
     request: ApprovalRequest
     fingerprint: str
     expires_at: datetime
+    """When it expires if nobody decides; with a chain, the current stage's deadline."""
     status: ApprovalStatus = ApprovalStatus.PENDING
     decision: Decision | None = None
     message_ts: str | None = None
     execution: ExecutionRecord | None = None
     """Once the approved action ran (or failed to): what it did."""
+    progress: Progress | None = None
+    """With a chain: each stage's decisions and escalations so far."""
+    reminded_at: datetime | None = None
+    """With a chain: when those who had not decided the current stage were last reminded."""
 
 
 @dataclass
@@ -119,6 +118,8 @@ class ApprovalResult:
     message_ts: str | None = None
     workflow_id: str = ""
     """The approval's own workflow ID: what an executor asks Temporal about."""
+    progress: Progress | None = None
+    """With a chain: each stage's decisions, so the card redrawn after the action ran keeps them."""
 
     @property
     def approved(self) -> bool:

@@ -14,6 +14,8 @@ log = logging.getLogger("countersign.sandbox")
 
 
 async def post_message(sandbox: Sandbox, args: Args) -> dict[str, Any]:
+    if (someone := person(args.text("channel") or "")) is not None and not someone.is_bot:
+        return await _direct_message(sandbox, someone.id, args)
     where = _channel(args.text("channel"))
     text, blocks = _content(args)
     message = sandbox.workspace.post(
@@ -25,6 +27,16 @@ async def post_message(sandbox: Sandbox, args: Args) -> dict[str, Any]:
         metadata=args.structure("metadata", "invalid_metadata_format"),
     )
     return {"channel": where, "ts": message.ts, "message": message.to_slack()}
+
+
+async def _direct_message(sandbox: Sandbox, user: str, args: Args) -> dict[str, Any]:
+    """A DM (a user ID as the channel). The sandbox has one channel and no DMs, so it shows
+    there, to that person only, as an ephemeral message would be."""
+    text, blocks = _content(args)
+    message = sandbox.workspace.post(
+        channel=CHANNEL.id, user=BOT.id, text=text, blocks=blocks or [], visible_to=user
+    )
+    return {"channel": f"D{user[1:]}", "ts": message.ts, "message": message.to_slack()}
 
 
 async def update(sandbox: Sandbox, args: Args) -> dict[str, Any]:

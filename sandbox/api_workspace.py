@@ -1,10 +1,11 @@
-"""Who and where: auth.test, users.info, conversations.info / invite, reactions.add."""
+"""Who and where: auth.test, users.info, usergroups.users.list, conversations.info / invite,
+reactions.add."""
 
 import re
 from typing import Any
 
 from sandbox.context import Sandbox
-from sandbox.directory import BOT, CHANNEL, PEOPLE, TEAM_ID, TEAM_NAME, Person, channel, person
+from sandbox.directory import BOT, CHANNEL, PEOPLE, TEAM_ID, TEAM_NAME, USER_GROUPS, Person, channel, person
 from sandbox.web_api import ApiError, Args, Method
 
 _REACTION_NAME = re.compile(r"^[a-z0-9_+\-']+$")
@@ -29,6 +30,13 @@ async def users_info(sandbox: Sandbox, args: Args) -> dict[str, Any]:
     if found is None:
         raise ApiError("user_not_found")
     return {"user": user_object(found)}
+
+
+async def usergroups_users_list(sandbox: Sandbox, args: Args) -> dict[str, Any]:
+    group = USER_GROUPS.get(args.required("usergroup", "no_such_subteam"))
+    if group is None:
+        raise ApiError("no_such_subteam")
+    return {"users": list(group)}
 
 
 async def conversations_info(sandbox: Sandbox, args: Args) -> dict[str, Any]:
@@ -136,6 +144,7 @@ def channel_object() -> dict[str, Any]:
 METHODS: dict[str, Method] = {
     "auth.test": auth_test,
     "users.info": users_info,
+    "usergroups.users.list": usergroups_users_list,
     "conversations.info": conversations_info,
     "conversations.invite": conversations_invite,
     "reactions.add": reactions_add,

@@ -61,6 +61,11 @@ PEOPLE = (
     Person(id="U03ALANTUR", name="alan", real_name="Alan Turing", role="approver", color="81b29a"),
 )
 CHANNEL = Channel(id="C0PAYMENTS", name="payments", topic="Payments that need a second pair of eyes")
+# User groups (usergroups.users.list), as actions.example.yml's policies name them.
+USER_GROUPS = {
+    "S0SECURITY": ("U02GRACEHO", "U03ALANTUR"),
+    "S0COMMS": ("U02GRACEHO",),
+}
 
 
 def person(user_id: str) -> Person | None:

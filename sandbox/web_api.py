@@ -16,7 +16,7 @@ from sandbox.block_validation import message_block_problems
 from sandbox.context import SANDBOX, Sandbox
 
 # The bot scopes of slack_manifest.yml; Slack reports the token's scopes on every answer.
-OAUTH_SCOPES = "app_mentions:read,chat:write,commands,reactions:write"
+OAUTH_SCOPES = "app_mentions:read,chat:write,commands,reactions:write,usergroups:read,users:read"
 
 
 class ApiError(Exception):

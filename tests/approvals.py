@@ -10,6 +10,8 @@ from temporalio.client import Client, WorkflowHandle
 from domain import approval_memo
 from domain.fingerprint import fingerprint
 from domain.models import Approval, ApprovalRequest, ApprovalStatus, ClickOrigin
+from domain.policy import Condition, ConditionOp, Policy, Stage
+from domain.policy_progress import chain_for
 from workflows.approval import ApprovalWorkflow
 
 REQUESTER = "U0REQUESTER"
@@ -17,6 +19,9 @@ APPROVER = "U0APPROVER"
 OTHER_APPROVER = "U0APPROVER2"
 BYSTANDER = "U0BYSTANDER"
 CHANNEL = "C0FINANCE"
+# actions.example.yml's people (the sandbox's): the manager, and the CFO.
+MANAGER = "U02GRACEHO"
+CFO = "U03ALANTUR"
 FROM_LIST = ClickOrigin(from_list=True)
 """Where a decision signalled by a test was made: an `/approvals` list (the bot checked it),
 so it counts whether or not the card is posted yet."""
@@ -35,6 +40,32 @@ def wire_request(**changes) -> ApprovalRequest:
     )
     for name, value in changes.items():
         setattr(request, name, value)
+    return request
+
+
+def payments_policy(timeout_seconds: int = 3600) -> Policy:
+    """actions.example.yml's `payments`: the manager, then the CFO above 10,000."""
+    return Policy(
+        name="payments",
+        stages=[
+            Stage(name="Manager", approvers=[MANAGER], timeout_seconds=timeout_seconds),
+            Stage(
+                name="CFO",
+                approvers=[CFO],
+                timeout_seconds=timeout_seconds,
+                when=[Condition(arg="amount", op=ConditionOp.GT, value=10000)],
+            ),
+        ],
+    )
+
+
+def chained_request(
+    policy: Policy, members: dict[str, list[str]] | None = None, **changes
+) -> ApprovalRequest:
+    """`wire_request(**changes)` decided by `policy`, its groups resolved to `members`."""
+    request = wire_request(**changes)
+    request.approvers = []
+    request.chain = chain_for(policy, request.parameters, request.requester, members or {})
     return request
 
 

@@ -1,6 +1,7 @@
 """The agent end to end: fake OpenAI-compatible model on loopback (the real `openai` client
 path), real Temporal dev server, real worker, fake Slack and a webhook receiver that checks
-signatures. Each approval is decided the way the bot does it: a `decide` signal."""
+signatures. Each approval is decided the way the bot does it: a `decide` signal, by whom
+the example catalog's policy asks (the manager is in every stage a test reaches)."""
 
 import uuid
 
@@ -12,7 +13,7 @@ from countersign.settings import Settings
 from domain.fingerprint import fingerprint
 from domain.models import AgentRequest, ApprovalStatus, DecisionSubmission
 from tests.agents import send_message, wait_for_answers
-from tests.approvals import APPROVER, FROM_LIST, REQUESTER
+from tests.approvals import CFO, FROM_LIST, MANAGER, REQUESTER
 from tests.bot.cards import cards, name, said, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -55,11 +56,13 @@ class Thread:
         value = cards(self.slack)[count - 1].args["blocks"][-1]["elements"][0]["value"]
         return self.client.get_workflow_handle_for(ApprovalWorkflow.run, value)
 
-    async def decide(self, count: int = 1, approved: bool = True, reason: str = "") -> None:
+    async def decide(
+        self, count: int = 1, approved: bool = True, reason: str = "", user: str = MANAGER
+    ) -> None:
         approval = await self.card(count)
         await approval.signal(
             ApprovalWorkflow.decide,
-            DecisionSubmission(approved=approved, user=APPROVER, reason=reason, origin=FROM_LIST),
+            DecisionSubmission(approved=approved, user=user, reason=reason, origin=FROM_LIST),
         )
 
     async def answers(self, count: int = 1):
@@ -93,7 +96,7 @@ async def test_an_approved_wire_runs_once_with_exactly_the_approved_arguments(
     # The record, from the approval itself, below the model's words.
     (reply,) = thread_replies(slack)
     record = said(reply).split("*Record* · from the approvals themselves, not written by the assistant")[1]
-    assert f"Wire transfer {fingerprint('wire_transfer', WIRE)}: Approved by {name(APPROVER)} at" in record
+    assert f"Wire transfer {fingerprint('wire_transfer', WIRE)}: Approved by {name(MANAGER)} at" in record
     assert "Done at" in record and "answered HTTP 200" in record
     assert "and done" in model.requests[-1].tool_outputs[-1]
 
@@ -119,8 +122,9 @@ async def test_each_example_action_runs_its_executor_once_approved(
     )
 
     await thread.say("order two laptops, give the new hire payroll access, announce Friday")
-    for count in (1, 2, 3):
-        await thread.decide(count)
+    # Channel access needs two of the security group: the manager and the CFO.
+    for count, user in [(1, MANAGER), (2, MANAGER), (2, CFO), (3, MANAGER)]:
+        await thread.decide(count, user=user)
     (answer,) = await thread.answers()
 
     (delivery,) = webhooks.accepted
@@ -144,7 +148,7 @@ async def test_a_rejection_runs_nothing_and_the_agent_hears_who_and_why(
 
     assert webhooks.attempts == []
     told = model.requests[-1].tool_outputs[-1]
-    assert f"Rejected by Slack user {APPROVER}" in told and "Invoice 4411 was paid last week" in told
+    assert f"Rejected by Slack user {MANAGER}" in told and "Invoice 4411 was paid last week" in told
     assert "<@" not in told, "no Slack syntax for the model to repeat"
     assert "NOT run" in told
     assert answer.approvals[0].status is ApprovalStatus.REJECTED

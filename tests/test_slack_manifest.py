@@ -70,13 +70,15 @@ def test_the_manifest_is_valid_against_slacks_schema(manifest):
 
 
 def test_the_manifest_asks_for_exactly_the_scopes_the_bot_uses(manifest):
-    # app_mention events, chat.postMessage/update/postEphemeral, /approvals, reactions.add.
+    # app_mention events, chat.postMessage/update/postEphemeral, /approvals, reactions.add,
+    # users.info, usergroups.users.list.
     # views.open and chat.getPermalink need no scope.
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read",
         "chat:write",
         "commands",
         "reactions:write",
+        "usergroups:read",
         "users:read",
     ]
     assert "user" not in manifest["oauth_config"]["scopes"]

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
         ApprovalResult,
         ExecutionRecord,
     )
-    from workflows.ask_for_approval import ask_for_approval
+    from workflows.ask_for_approval import ask_for_approval, with_chain
 
 # What an approval asked for through `wait_for_confirmation` is called on its card.
 CONFIRMATION_ACTION = "confirmation"
@@ -73,6 +73,14 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
         )
         if problem := unshowable(request):
             return f"Error: nothing was sent for approval, because {problem}. Shorten the arguments."
+        try:
+            request = await with_chain(request, spec.policy)
+        except ActivityError as err:
+            # No such user group, or no usergroups:read: nobody known to ask. The activity's
+            # own words ("Slack refused …: no_such_subteam"), not the SDK error beneath them.
+            why = str(err.cause or err)
+            workflow.logger.warning("Could not resolve the policy's groups: %s", why)
+            return f"Error: nothing was sent for approval: {why}."
         result = await _ask(request)
         if result is None:
             return "Error: the approval could not be posted in Slack. Nothing was done."
@@ -180,6 +188,7 @@ async def _show_on_card(request: ApprovalRequest, record: ActionRecord) -> None:
         decision=result.decision,
         message_ts=result.message_ts,
         execution=record.execution,
+        progress=result.progress,
     )
     try:
         await workflow.execute_activity_method(SlackActivities.update_approval_message, card, **CARD_UPDATE)

@@ -1,7 +1,9 @@
 """ApprovalWorkflow: one request, one Slack card, one decision, durably.
 
 It posts the card once, keeps its ts, then waits (for minutes or weeks, costing
-nothing) for a decision or its timeout, updates the card and returns the outcome.
+nothing) for a decision or its timeout, updates the card and returns the outcome. A
+request with a chain (a policy's stages) is decided stage by stage instead: the same card
+redrawn at each decision, reminder and escalation, each stage's people told in a DM.
 """
 
 import asyncio
@@ -12,6 +14,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.deciders import DeciderActivities
     from activities.slack import SlackActivities
     from domain import approval_memo
     from domain import search_attributes as sa
@@ -28,6 +31,8 @@ with workflow.unsafe.imports_passed_through():
         DecisionSubmission,
         EphemeralNotice,
     )
+    from domain.stage_notice import NoticeKind, StageNotice
+    from workflows.approval_stages import ChainRun, Wake
 
 # Slack calls retry on network errors and 5xx for as long as it takes; the activity
 # itself marks what retrying cannot fix (channel_not_found, invalid_auth) non-retryable.
@@ -53,6 +58,8 @@ class ApprovalWorkflow:
         self._request = request
         self._fingerprint = fingerprint(request.action, request.parameters)
         self._expires_at = workflow.now() + timedelta(seconds=request.timeout_seconds)
+        # No chain (approval-only, or started before policies were carried out): one step.
+        self._stages = ChainRun(request.chain, workflow.now()) if request.chain else None
         self._status = ApprovalStatus.PENDING
         self._decision: Decision | None = None
         self._message_ts: str | None = None
@@ -77,9 +84,12 @@ class ApprovalWorkflow:
         try:
             self._message_ts = await asyncio.shield(posting)
             workflow.upsert_memo({approval_memo.MESSAGE_TS: self._message_ts})
-            # Measured from the start, so a slow post does not extend the deadline.
-            remaining = max(self._expires_at - workflow.now(), timedelta(0))
-            await workflow.wait_condition(lambda: self._decision is not None, timeout=remaining)
+            if self._stages is not None:
+                await self._carry_out(self._stages)
+            else:
+                # Measured from the start, so a slow post does not extend the deadline.
+                remaining = max(self._expires_at - workflow.now(), timedelta(0))
+                await workflow.wait_condition(lambda: self._decision is not None, timeout=remaining)
         except TimeoutError:
             self._status = ApprovalStatus.EXPIRED
             workflow.logger.info("Approval expired")
@@ -105,7 +115,87 @@ class ApprovalWorkflow:
             decision=self._decision,
             message_ts=self._message_ts,
             workflow_id=workflow.info().workflow_id,
+            progress=self._stages.progress if self._stages else None,
         )
+
+    async def _carry_out(self, stages: ChainRun) -> None:
+        """Until every stage that applies is approved, one is rejected, an operator decides,
+        or a stage's deadline passes with nobody (left) to escalate to. Each wait is a
+        Temporal timer: nothing runs, and nothing is held, while it waits."""
+        drawn = stages.changes  # the card just posted shows this much
+        told: int | None = None  # the stage whose people were told it is theirs
+        while self._status is ApprovalStatus.PENDING:
+            if stages.changes != drawn:
+                drawn = stages.changes
+                await self._redraw_card()
+                continue  # a decision may have come in while Slack was called
+            if stages.stage_index != told:
+                told = stages.stage_index
+                self._upsert_deciders()
+                await self._tell(stages, NoticeKind.TURN)
+                continue
+            remaining = stages.next_wake() - workflow.now()
+            if remaining > timedelta(0):
+                try:
+                    await workflow.wait_condition(
+                        lambda seen=drawn: stages.changes != seen or self._decision is not None,
+                        timeout=remaining,
+                    )
+                    continue
+                except TimeoutError:
+                    pass
+            match stages.fire(workflow.now()):
+                case Wake.EXPIRED:
+                    self._status = ApprovalStatus.EXPIRED
+                    workflow.logger.info("Approval expired at stage %s", stages.stage_index)
+                case Wake.ESCALATED:
+                    workflow.logger.info("Stage %s escalated", stages.stage_index)
+                    self._upsert_deciders()
+                    await self._tell(stages, NoticeKind.ESCALATED)
+                case Wake.REMINDED:
+                    await self._tell(stages, NoticeKind.REMINDER)
+
+    async def _redraw_card(self) -> None:
+        """The pending card shows the chain's progress, who may decide now and until when."""
+        try:
+            await workflow.execute_activity_method(
+                SlackActivities.update_approval_message, self._approval(), **SLACK_CALL
+            )
+        except ActivityError:
+            workflow.logger.exception("Could not redraw the approval card")
+
+    async def _tell(self, stages: ChainRun, kind: NoticeKind) -> None:
+        """A DM to each person the notice is for, each its own activity, so a retry of one
+        never repeats the others'."""
+        telling = stages.telling(kind)
+        if telling is None or self._message_ts is None:
+            return
+        notices = [
+            StageNotice(
+                user=user,
+                kind=kind,
+                action=self._request.action,
+                requester=self._request.requester,
+                stage=telling.stage.name if len(stages.chain.policy.stages) > 1 else "",
+                deadline=stages.deadline,
+                channel=self._request.channel,
+                message_ts=self._message_ts,
+            )
+            for user in telling.users
+        ]
+        sent = await asyncio.gather(
+            *(
+                workflow.execute_activity_method(DeciderActivities.tell_decider, notice, **SLACK_CALL)
+                for notice in notices
+            ),
+            return_exceptions=True,
+        )
+        for notice, outcome in zip(notices, sent, strict=True):
+            if isinstance(outcome, ActivityError):
+                # A DM that cannot be sent must not hold up the approval; the card says it all.
+                workflow.logger.warning("Could not tell %s: %s", notice.user, outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
 
     async def _update_card(self) -> None:
         if workflow.patched(CARD_UPDATED_AFTER_THE_ANSWER):
@@ -214,6 +304,14 @@ class ApprovalWorkflow:
         return refusal_of(state, submission.user, submission.approved, submission.reason)
 
     def _record_submission(self, submission: DecisionSubmission) -> None:
+        if self._stages is not None:
+            status = self._stages.record(
+                submission.user, submission.approved, workflow.now(), submission.reason.strip()
+            )
+            if status is ApprovalStatus.PENDING:
+                workflow.logger.info("Stage decision by %s", submission.user)
+                return
+            # The decision that settled the chain: the last approval, or the rejection.
         self._record(
             Decision(
                 approved=submission.approved,
@@ -239,24 +337,39 @@ class ApprovalWorkflow:
             workflow_id=workflow.info().workflow_id,
             request=self._request,
             fingerprint=self._fingerprint,
-            expires_at=self._expires_at,
+            expires_at=self._stages.deadline if self._stages else self._expires_at,
             status=self._status,
             decision=self._decision,
             message_ts=self._message_ts,
+            progress=self._stages.progress if self._stages else None,
+            reminded_at=self._stages.reminded_at if self._stages else None,
         )
 
     def _upsert_search_attributes(self) -> None:
         request = self._request
-        approvers = (
-            [u for u in request.approvers if u != request.requester] if request.approvers else [sa.ANYONE]
-        )
         workflow.upsert_search_attributes(
             [
                 sa.APPROVAL_STATUS.value_set(self._status.value),
                 sa.APPROVAL_ACTION.value_set(request.action),
                 sa.APPROVAL_REQUESTER.value_set(request.requester),
-                sa.APPROVAL_APPROVERS.value_set(approvers),
+                sa.APPROVAL_APPROVERS.value_set(self._approvers_now()),
                 sa.APPROVAL_CHANNEL.value_set(request.channel),
-                sa.APPROVAL_EXPIRES_AT.value_set(self._expires_at),
+                sa.APPROVAL_EXPIRES_AT.value_set(self._approval().expires_at),
             ]
         )
+
+    def _upsert_deciders(self) -> None:
+        """`/approvals` lists what waits on someone at the current stage, until when."""
+        workflow.upsert_search_attributes(
+            [
+                sa.APPROVAL_APPROVERS.value_set(self._approvers_now()),
+                sa.APPROVAL_EXPIRES_AT.value_set(self._approval().expires_at),
+            ]
+        )
+
+    def _approvers_now(self) -> list[str]:
+        request = self._request
+        if self._stages is not None:
+            now = self._stages.deciders
+            return [sa.ANYONE] if now.anyone else now.users
+        return [u for u in request.approvers if u != request.requester] if request.approvers else [sa.ANYONE]

@@ -4,12 +4,22 @@ Workflow code only (it runs inside a workflow's event loop). The agent's tools c
 for every action with side effects, so each approval gets its own card and its own ID.
 """
 
+import dataclasses
+
 from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.deciders import DeciderActivities
     from domain.models import ApprovalRequest, ApprovalResult
-    from workflows.approval import ApprovalWorkflow
+    from domain.policy import Policy
+    from domain.policy_progress import chain_for, groups_to_resolve
+    from domain.user_groups import UserGroups
+    from workflows.approval import SLACK_CALL, ApprovalWorkflow
+
+# workflow.patched IDs: each guards a change to what the workflow does, so conversations
+# that were already running when it shipped replay their history unchanged.
+CARRIES_OUT_POLICIES = "approval-carries-out-its-policy"
 
 
 async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:
@@ -24,3 +34,22 @@ async def ask_for_approval(request: ApprovalRequest) -> ApprovalResult:
         # card says so, rather than keeping buttons nobody's answer can reach.
         parent_close_policy=ParentClosePolicy.REQUEST_CANCEL,
     )
+
+
+async def with_chain(request: ApprovalRequest, policy: Policy | None) -> ApprovalRequest:
+    """`request` to be decided by `policy` (a catalog action's), stage by stage: the chain is
+    settled now, its user groups resolved, so the approval keeps the people it started
+    with. Raises ActivityError when a group cannot be resolved: nothing is asked then.
+
+    Conversations from before this shipped go on asking in one step, as they did.
+    """
+    if policy is None or not workflow.patched(CARRIES_OUT_POLICIES):
+        return request
+    members = {}
+    if groups := groups_to_resolve(policy):
+        resolved = await workflow.execute_activity_method(
+            DeciderActivities.members_of_groups, UserGroups(groups), **SLACK_CALL
+        )
+        members = resolved.members
+    chain = chain_for(policy, request.parameters, request.requester, members)
+    return dataclasses.replace(request, chain=chain)

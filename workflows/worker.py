@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Replayer, Worker
 
 from activities.agent_setup import AgentSetupActivities
+from activities.deciders import DeciderActivities
 from activities.executors import ActionExecutors
 from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
@@ -57,6 +58,7 @@ def build_worker(
     slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
     slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace, client)
     executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret)
+    deciders = DeciderActivities(slack_client)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
@@ -66,6 +68,8 @@ def build_worker(
             slack.update_approval_message,
             slack.post_ephemeral,
             slack.post_thread_reply,
+            deciders.members_of_groups,
+            deciders.tell_decider,
             AgentSetupActivities(AgentSetup(catalog, settings.model, settings.agent_tracing)).get_agent_setup,
             executors.execute_action,
         ],

@@ -11,7 +11,7 @@ from temporalio.client import Client
 from blocks.approval_card import DETAILS_ACTION_ID
 from blocks.reject_modal import REASON_ACTION_ID, REASON_BLOCK_ID
 from domain.models import ApprovalStatus
-from tests.approvals import card_recorded, listed
+from tests.approvals import CFO, MANAGER, card_recorded, listed
 from tests.bot.cards import BOT_USER, buttons, cards, click, ephemerals_to, name, said, thread_replies
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.block_text import arguments_shown, live_tokens, mrkdwn_texts, original, runs
@@ -53,13 +53,11 @@ async def card_for(bot: SlackRequests, slack: FakeSlackWebApi, text: str, count:
 
 
 def own_tokens(message: dict) -> list[str]:
-    """The live syntax the card itself writes: the requester and approver fields, the
-    expiry date and the link to the workflow. Nothing else may be live."""
-    return [
-        token
-        for token in live_tokens(message)
-        if not (token.startswith(("<@U0REQUESTER>", "<@U0APPROVER>", "<!date^", "<http://127.0.0.1")))
-    ]
+    """The live syntax the card itself writes: the requester and approver fields (with the
+    example catalog's policy, its manager and CFO), the expiry date and the link to the
+    workflow. Nothing else may be live."""
+    ours = ("<@U0REQUESTER>", "<@U0APPROVER>", f"<@{MANAGER}>", f"<@{CFO}>", "<!date^", "<http://127.0.0.1")
+    return [token for token in live_tokens(message) if not token.startswith(ours)]
 
 
 async def test_a_value_too_long_for_the_card_is_shown_in_full_under_show_full_details(
@@ -229,17 +227,18 @@ async def test_the_models_words_are_inert_and_the_record_below_them_is_the_appro
     )
     card = await card_for(bot, slack, "wire it")
 
-    await bot.interaction(click(card, APPROVER, approve=False))
+    # The wire's first stage is the manager's.
+    await bot.interaction(click(card, MANAGER, approve=False))
     view = (await slack.wait_for_call("views.open")).args["view"]
     typed = {REASON_BLOCK_ID: {REASON_ACTION_ID: {"type": "plain_text_input", "value": "Wrong account"}}}
-    await bot.interaction(view_submission(view=view, user=APPROVER, values=typed))
+    await bot.interaction(view_submission(view=view, user=MANAGER, values=typed))
     await slack.wait_for(lambda: thread_replies(slack), what="the agent's answer")
 
     (reply,) = thread_replies(slack)
     assert live_tokens(reply.args) == []
     words, record = said(reply).split(RECORD_HEADING)
     assert MODEL_WORDS in words
-    assert f"Rejected by {name(APPROVER)} at" in record and "Wrong account" in record
+    assert f"Rejected by {name(MANAGER)} at" in record and "Wrong account" in record
 
 
 async def test_the_fallback_text_names_people_and_carries_no_live_syntax(
@@ -277,7 +276,9 @@ async def test_a_decided_card_states_the_outcome_who_decided_and_what_ran(
     card = await card_for(bot, slack, "wire it")
     assert said(card).startswith("Approval needed: Wire transfer")
 
-    await bot.interaction(click(card, APPROVER, approve=True))
+    # Above 10,000: the manager, then the CFO.
+    await bot.interaction(click(card, MANAGER, approve=True))
+    await bot.interaction(click(card, CFO, approve=True))
     await slack.wait_for(
         lambda: any("Done* at" in said(update) for update in slack.calls_to("chat.update")), what="done"
     )
@@ -285,7 +286,8 @@ async def test_a_decided_card_states_the_outcome_who_decided_and_what_ran(
     final = slack.calls_to("chat.update")[-1]
     text = said(final)
     assert text.startswith("Approved: Wire transfer") and buttons(final) == []
-    assert f"Approved by <@{APPROVER}> at" in text and "Expires" not in text
+    assert f"Approved by <@{CFO}> at" in text and "Expires" not in text
+    assert f"Manager ✓ <@{MANAGER}> · CFO ✓ <@{CFO}>" in text
     assert "answered HTTP 200" in text
     assert len(webhooks.accepted) == 1
 

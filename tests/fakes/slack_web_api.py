@@ -18,6 +18,9 @@ from aiohttp import web
 from tests.fakes.block_kit import block_kit_problems
 from tests.fakes.changes import Changes
 
+# User groups usergroups.users.list answers for, as actions.example.yml's policies name them
+# (the sandbox's people: Grace Hopper and Alan Turing).
+USER_GROUPS = {"S0SECURITY": ["U02GRACEHO", "U03ALANTUR"], "S0COMMS": ["U02GRACEHO"]}
 _RESPONSES = json.loads((Path(__file__).parent.parent / "fixtures/slack/web_api_responses.json").read_text())
 _EXAMPLES = _RESPONSES["openapi_examples"]
 BOT_AUTH_TEST = _RESPONSES["bolt_mock_server_auth_test"]["bot_token_response"]
@@ -51,6 +54,8 @@ class FakeSlackWebApi:
         self._delays: dict[str, list[float]] = {}
         self.names: dict[str, str] = {}
         """Display names users.info answers with; anyone else is "Name of U…"."""
+        self.user_groups: dict[str, list[str]] = {k: list(v) for k, v in USER_GROUPS.items()}
+        """What usergroups.users.list answers; another group is no_such_subteam."""
         self.refused_tokens: set[str] = set()
         """Tokens every method answers with invalid_auth."""
         self._ts = itertools.count(1)
@@ -206,6 +211,11 @@ class FakeSlackWebApi:
                     "id": f"V{next(self._ts)}",
                 },
             }
+        if method == "usergroups.users.list":
+            group = self.user_groups.get(str(args.get("usergroup", "")))
+            if group is None:
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": list(group)}
         if method == "users.info":
             user = str(args.get("user", ""))
             answer = copy.deepcopy(_EXAMPLES["users.info"]["ok_example"])

@@ -27,14 +27,19 @@ from bot.approvals.deciding import submit_decision
 from countersign.settings import Settings, load_settings
 from countersign.temporal_server import temporal_binary
 from domain.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission
+from domain.policy import Policy, Stage
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import (
     APPROVER,
     BYSTANDER,
+    CFO,
     CHANNEL,
     FROM_LIST,
+    MANAGER,
     REQUESTER,
     card_recorded,
+    chained_request,
+    payments_policy,
     start_approval,
     wire_request,
 )
@@ -105,7 +110,9 @@ async def posted(stack: Stack, handle: WorkflowHandle, timeout: float = 10) -> S
     """The approval's card, once the workflow holds its ts: a person clicks a card that is up,
     so the click lands in a task of its own while the approval waits on its timer."""
     await card_recorded(handle, timeout)
-    (card,) = [c for c in stack.slack.calls_to("chat.postMessage") if handle.id in str(c.args["blocks"])]
+    (card,) = [
+        c for c in stack.slack.calls_to("chat.postMessage") if handle.id in str(c.args.get("blocks", ""))
+    ]
     return card
 
 
@@ -214,6 +221,28 @@ async def approved_with_the_temporal_cli(stack: Stack) -> list[str]:
     return [handle.id]
 
 
+async def two_stages_approved(stack: Stack) -> list[str]:
+    """A chain: the manager approves on the card, the CFO is told and approves (above 10,000)."""
+    request = chained_request(payments_policy(), parameters=WIRE | {"amount": "50000.00"})
+    handle = await start_approval(stack.client, stack.settings.temporal_task_queue, request)
+    card = await posted(stack, handle)
+    for user in (MANAGER, CFO):
+        assert await click(stack, handle.id, DecisionSubmission(True, user, origin=on_card(card))) is None
+    assert (await handle.result()).status is ApprovalStatus.APPROVED
+    return [handle.id]
+
+
+async def reminded_escalated_expired(stack: Stack) -> list[str]:
+    """A stage nobody decides: reminded, escalated at its deadline, then expired."""
+    stage = Stage(
+        name="Comms", approvers=[MANAGER], timeout_seconds=2, remind_every_seconds=1, escalate_to=[CFO]
+    )
+    request = chained_request(Policy(name="comms", stages=[stage]))
+    handle = await start_approval(stack.client, stack.settings.temporal_task_queue, request)
+    assert (await handle.result()).status is ApprovalStatus.EXPIRED
+    return [handle.id]
+
+
 # Conversations: a thread's AgentWorkflow (left running, as a thread waits for its next
 # mention) and the approvals it asked for.
 
@@ -268,9 +297,22 @@ async def wire_transfer_approved_and_run(stack: Stack) -> list[str]:
     stack.model.then(tool_call("wire_transfer", WIRE), message("Sent $5,000 to ACME Corp for invoice 4411."))
     thread = Thread(stack)
     await thread.say("wire $5,000 to ACME Corp, DE89370400440532013000, for invoice 4411")
-    approval_id = await thread.decide(1, DecisionSubmission(approved=True, user=APPROVER))
+    # Below 10,000 the payments policy needs the manager only.
+    approval_id = await thread.decide(1, DecisionSubmission(approved=True, user=MANAGER))
     await thread.answers(1)
     assert len(stack.webhooks.accepted) == 1
+    return [thread.workflow_id, approval_id]
+
+
+async def channel_access_by_quorum(stack: Stack) -> list[str]:
+    """grant_channel_access: its group resolved (usergroups.users.list), two of it approve."""
+    access = {"channel": "G0PAYROLL", "user": "U0NEWHIRE", "reason": "Runs payroll"}
+    stack.model.then(tool_call("grant_channel_access", access), message("Invited."))
+    thread = Thread(stack)
+    await thread.say("add U0NEWHIRE to G0PAYROLL, they run payroll")
+    approval_id = await thread.decide(1, DecisionSubmission(approved=True, user=MANAGER))
+    await thread.decide(1, DecisionSubmission(approved=True, user=CFO))
+    await thread.answers(1)
     return [thread.workflow_id, approval_id]
 
 
@@ -302,9 +344,12 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "approval-refused-clicks-then-approved": (refused_clicks_then_approved, False),
     "approval-refused-and-approved-by-signal": (refused_and_approved_by_signal, False),
     "approval-approved-with-the-temporal-cli": (approved_with_the_temporal_cli, False),
+    "approval-two-stages-approved": (two_stages_approved, False),
+    "approval-reminded-escalated-expired": (reminded_escalated_expired, False),
     "agent-approval-only-approved": (approval_only_request_approved, False),
     "agent-wire-transfer-approved-and-run": (wire_transfer_approved_and_run, True),
     "agent-two-turns-in-a-thread": (two_turns_in_a_thread, True),
+    "agent-channel-access-by-quorum": (channel_access_by_quorum, True),
 }
 
 
