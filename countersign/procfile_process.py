@@ -28,7 +28,9 @@ class Output:
 
 
 class ProcfileProcess:
-    def __init__(self, name: str, argv: list[str], output: Output, stopping_noise: str | None = None) -> None:
+    def __init__(
+        self, name: str, argv: list[str], output: Output, stopping_noise: tuple[str, ...] = ()
+    ) -> None:
         self.name = name
         self.last_line = ""
         self._argv = argv
@@ -79,6 +81,11 @@ class ProcfileProcess:
         assert self._child is not None
         return await self._child.wait()
 
+    def stopping(self) -> None:
+        """From now on its stopping noise is dropped: the others are being stopped, and what
+        it says about them going away is expected."""
+        self._stopping = True
+
     async def stop(self, grace: float) -> bool:
         """SIGTERM, then SIGKILL after `grace` seconds; True when it had to be killed."""
         self._stopping = True
@@ -117,7 +124,7 @@ class ProcfileProcess:
         assert self._child is not None and self._child.stdout is not None
         async for raw in self._child.stdout:
             line = raw.decode(errors="replace").rstrip("\r\n")
-            if self._stopping and self._stopping_noise and self._stopping_noise in line:
+            if self._stopping and any(noise in line for noise in self._stopping_noise):
                 continue
             if line.strip():
                 self.last_line = line

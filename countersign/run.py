@@ -27,9 +27,10 @@ CLIENT_GRACE_SECONDS = 1.0
 SERVER_GRACE_SECONDS = 1.5
 # Output still in a pipe when its process is gone is relayed for at most this long.
 DRAIN_SECONDS = 1.0
-# What a process prints while it stops that is only noise: Temporal's dev server logs its
-# own system workers' failed polls and dial errors (level=WARN) on every stop.
-STOPPING_NOISE = {"temporal": "level=WARN"}
+# What a process prints while everything stops that is only noise: Temporal's dev server
+# logs its own system workers' failed polls and dial errors (level=WARN) on every stop, and
+# the task queues of the workers that just stopped as closed (level=ERROR).
+STOPPING_NOISE = {"temporal": ("level=WARN", 'error="task queue closed"')}
 
 
 def procfile(path: Path = Path("Procfile")) -> dict[str, str]:
@@ -60,7 +61,7 @@ async def run(processes: dict[str, str]) -> int:
     asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, stop.set)
     output = Output(list(processes))
     running = [
-        ProcfileProcess(name, _argv(command), output, STOPPING_NOISE.get(name))
+        ProcfileProcess(name, _argv(command), output, STOPPING_NOISE.get(name, ()))
         for name, command in processes.items()
     ]
     for process in running:
@@ -80,6 +81,8 @@ async def run(processes: dict[str, str]) -> int:
 async def stop_in_order(running: list[ProcfileProcess]) -> list[ProcfileProcess]:
     """Stops every process, Temporal's clients before Temporal; returns the ones killed."""
     killed = []
+    for process in running:
+        process.stopping()
     clients = [p for p in running if p.name not in STOPPED_LAST]
     servers = [p for p in running if p.name in STOPPED_LAST]
     for wave, grace in ((clients, CLIENT_GRACE_SECONDS), (servers, SERVER_GRACE_SECONDS)):
