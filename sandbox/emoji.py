@@ -4,6 +4,7 @@ import re
 
 EMOJI = {
     "+1": "👍",
+    "arrow_double_up": "⏫",
     "bell": "🔔",
     "eyes": "👀",
     "grey_question": "❔",
@@ -17,6 +18,7 @@ EMOJI = {
     "no_entry": "⛔",
     "no_entry_sign": "🚫",
     "outbox_tray": "📤",
+    "raised_hand": "✋",
     "robot_face": "🤖",
     "rotating_light": "🚨",
     "tada": "🎉",
