@@ -15,7 +15,7 @@ from blocks.approval_card import OUTCOME_WORDS, action_title
 from blocks.limits import CARD_REQUEST_BUDGET, escaped_length
 from blocks.request_view import chunked
 from blocks.visible import visible
-from domain.models import REPLY_FORMAT_INERT, ActionRecord, ApprovalStatus, ThreadReply
+from domain.models import REPLY_FORMAT_INERT, ActionRecord, ApprovalResult, ApprovalStatus, ThreadReply
 from domain.slack_text import escape
 
 RECORD_HEADING = ":lock: *Record* · from the approvals themselves, not written by the assistant"
@@ -34,9 +34,7 @@ def people_in_reply(reply: ThreadReply) -> list[str]:
     """Whose names the reply shows: deciders, and people mentioned in what ran or was asked."""
     people = []
     for record in reply.records:
-        decision = record.approval.decision
-        if decision and decision.decided_by:
-            people.append(decision.decided_by)
+        people += [user for user in _deciders(record.approval) if user]
         for text in (record.request, record.execution.summary if record.execution else ""):
             people += [p.user_id for p in markup.decode(text) if isinstance(p, markup.UserMention)]
     return people
@@ -116,15 +114,29 @@ def _outcome(record: ActionRecord, names: Mapping[str, str]) -> list[rt.Element]
         return [rt.text("Cancelled before anyone decided; nothing was run.")]
     if result.status is ApprovalStatus.EXPIRED or decision is None:
         return [rt.text("Expired: nobody decided in time, so nothing was run.")]
-    who = f"@{names.get(decision.decided_by) or decision.decided_by}" if decision.decided_by else "Temporal"
     moment = rt.date(int(decision.decided_at.timestamp()), f"{decision.decided_at:%Y-%m-%d %H:%M} UTC")
     verb = OUTCOME_WORDS[result.status]
-    elements = [rt.text(f"{verb} by "), rt.text(who, bold=True), rt.text(" at "), moment]
+    elements = [rt.text(f"{verb} by ")]
+    for n, person in enumerate(_deciders(result)):
+        if n:
+            elements.append(rt.text(", then "))
+        elements.append(rt.text(f"@{names.get(person) or person}" if person else "Temporal", bold=True))
+    elements += [rt.text(" at "), moment]
     if result.status is ApprovalStatus.REJECTED:
         elements.append(rt.text(". Nothing was run."))
     elif record.request:
         elements.append(rt.text(". Nothing runs automatically: over to you."))
     return elements
+
+
+def _deciders(result: ApprovalResult) -> list[str]:
+    """Who decided, in order: for an approved chain everyone whose approval counted, stage by
+    stage (the last one alone would hide the manager's part); else the one decider ("" for
+    Temporal)."""
+    if result.status is ApprovalStatus.APPROVED and result.progress:
+        if approvers := [d.user for d in result.progress.decisions if d.approved]:
+            return approvers
+    return [result.decision.decided_by if result.decision else ""]
 
 
 def _request_named(request: str, names: Mapping[str, str]) -> list[rt.Element]:
@@ -157,10 +169,10 @@ def _fallback(reply: ThreadReply, names: Mapping[str, str]) -> str:
     """The notification's text: names, never live syntax."""
     lines = []
     for record in reply.records:
-        decision = record.approval.decision
         line = f"{OUTCOME_WORDS[record.approval.status]}: {action_title(record.action)}"
-        if decision and decision.decided_by and record.approval.status is not ApprovalStatus.EXPIRED:
-            line += f" (by {names.get(decision.decided_by) or decision.decided_by})"
+        deciders = [names.get(user) or user for user in _deciders(record.approval) if user]
+        if deciders and record.approval.status is not ApprovalStatus.EXPIRED:
+            line += f" (by {', then '.join(deciders)})"
         lines.append(line)
     words = reply.text.strip()
     text = "; ".join(lines) if lines else words

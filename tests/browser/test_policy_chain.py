@@ -65,4 +65,5 @@ async def test_a_large_wire_is_decided_by_the_manager_then_the_cfo_on_one_card(
     await expect(decided.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
     (delivery,) = await webhooks.wait_for(lambda: webhooks.accepted)
     assert delivery.json == WIRE
-    await expect(page.message("Sent: the wire was approved by both.")).to_be_visible()
+    answer = page.message("Sent: the wire was approved by both.")
+    await expect(answer).to_contain_text("Approved by @Grace Hopper, then @Alan Turing at")
