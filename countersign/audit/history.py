@@ -1,0 +1,143 @@
+"""Reading one approval's history: what was asked, how it ended, and the clicks it got.
+
+The request is the workflow's input and the outcome its result (or how it closed). The
+clicks are read only for an approval that left no result and whose own state could not be
+asked for (see `export`): an accepted `decide_click` Update whose handler returned None
+counted (one that returned a refusal did not; one its validator refused wrote nothing); a
+`decide` signal counted unless the approval then told that person why not, which it does
+with the activity `post_ephemeral`, once per refused signal.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
+
+from countersign.audit.records import Decided
+from domain.models import ApprovalRequest, ApprovalResult, DecisionSubmission, EphemeralNotice
+from domain.policy_decisions import decide
+from domain.policy_progress import Progress
+from workflows.approval import ApprovalWorkflow
+
+DECIDE_CLICK = ApprovalWorkflow.decide_click.__name__
+DECIDE = ApprovalWorkflow.decide.__name__
+APPROVE = ApprovalWorkflow.approve.__name__
+# The activity a refused `decide` signal tells its refusal with (named in the history).
+REFUSAL_NOTICE = "post_ephemeral"
+
+CLOSES = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "completed",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "cancelled",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: "terminated",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "failed",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "timed_out",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "continued_as_new",
+}
+
+
+@dataclass
+class ApprovalHistory:
+    request: ApprovalRequest
+    closed: str | None = None
+    """How the execution closed (`CLOSES`), None while it runs."""
+    closed_at: datetime | None = None
+    result: ApprovalResult | None = None
+    clicks: list[Decided] = field(default_factory=list)
+    """The decisions the history alone shows counted, in order (see the module's docstring)."""
+    asked: bool = False
+    """Someone sent it a decision (an accepted Update, a signal): without, it has none."""
+
+
+@dataclass
+class _Signal:
+    submission: DecisionSubmission
+    at: datetime
+    processed: bool = False
+    """A workflow task completed after it: the approval has seen it."""
+    refused: bool = False
+
+
+async def read_history(history: WorkflowHistory, converter: DataConverter) -> ApprovalHistory:
+    events = history.events
+    started = events[0].workflow_execution_started_event_attributes
+    (request,) = await converter.decode(started.input.payloads, [ApprovalRequest])
+    found = ApprovalHistory(request=request)
+    accepted: dict[str, tuple[DecisionSubmission, datetime]] = {}
+    counted_updates: list[tuple[DecisionSubmission, datetime]] = []
+    signals: list[_Signal] = []
+    for event in events:
+        at = event.event_time.ToDatetime(tzinfo=UTC)
+        kind = event.event_type
+        if kind in CLOSES:
+            found.closed, found.closed_at = CLOSES[kind], at
+            if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+                payloads = event.workflow_execution_completed_event_attributes.result.payloads
+                (found.result,) = await converter.decode(payloads, [ApprovalResult])
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            attributes = event.workflow_execution_update_accepted_event_attributes
+            update = attributes.accepted_request
+            if update.input.name == DECIDE_CLICK:
+                (submission,) = await converter.decode(update.input.args.payloads, [DecisionSubmission])
+                accepted[update.meta.update_id] = (submission, at)
+                found.asked = True
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            attributes = event.workflow_execution_update_completed_event_attributes
+            if attributes.meta.update_id in accepted and await _recorded(attributes.outcome, converter):
+                counted_updates.append(accepted[attributes.meta.update_id])
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            attributes = event.workflow_execution_signaled_event_attributes
+            found.asked = found.asked or attributes.signal_name in (DECIDE, APPROVE)
+            if attributes.signal_name == DECIDE:
+                (submission,) = await converter.decode(attributes.input.payloads, [DecisionSubmission])
+                signals.append(_Signal(submission, at))
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            for signal in signals:
+                signal.processed = True
+        elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name == REFUSAL_NOTICE:
+                (notice,) = await converter.decode(attributes.input.payloads, [EphemeralNotice])
+                _mark_refused(signals, notice.user)
+    clicks = [*counted_updates, *((s.submission, s.at) for s in signals if s.processed and not s.refused)]
+    found.clicks = _with_stages(request, sorted(clicks, key=lambda click: click[1]))
+    return found
+
+
+async def _recorded(outcome: Any, converter: DataConverter) -> bool:
+    """The Update's handler returned None (recorded), not a refusal or a failure."""
+    if not outcome.HasField("success"):
+        return False
+    payloads = outcome.success.payloads
+    return not payloads or (await converter.decode(payloads))[0] is None
+
+
+def _mark_refused(signals: list[_Signal], user: str) -> None:
+    # A refusal is told after its signal is seen: the latest seen one of that person's not
+    # yet accounted for.
+    for signal in reversed(signals):
+        if signal.processed and not signal.refused and signal.submission.user == user:
+            signal.refused = True
+            return
+
+
+def _with_stages(
+    request: ApprovalRequest, clicks: list[tuple[DecisionSubmission, datetime]]
+) -> list[Decided]:
+    """The clicks as decisions, each chained one at the stage the chain's own rules put it
+    (best effort: a stage escalated by its timer is not known here, so it has none)."""
+    progress = Progress()
+    decided = []
+    for submission, at in clicks:
+        stage = None
+        reason = submission.reason.strip()
+        if request.chain is not None:
+            try:
+                progress = decide(request.chain, progress, submission.user, submission.approved, at, reason)
+                stage = progress.decisions[-1].stage
+            except ValueError:
+                pass
+        decided.append(Decided(submission.user, submission.approved, reason, at, stage))
+    return decided
