@@ -5,9 +5,11 @@ closed since then (`CloseTime`); of their records, those at or after `since`. A 
 is timed as the approval recorded it (`decided_at`, what its card shows); an end that was
 not a decision (expired, cancelled, …) at the time the approval closed.
 
-What counted comes from the approval's own account: its result once it completed, else
-(still running, cancelled, terminated) its `get_status` query, which a worker answers; with
-no worker answering, the history's clicks alone (`history`), and the caller is told.
+What counted comes from the approval's own account once it completed: its result. One
+that did not (still running, cancelled, terminated) is read from its history: an Update's
+answer there says whether it counted. Decisions sent as signals are not answered, so such
+an approval is asked (`get_status`, which a worker answers); with no worker answering, the
+history alone is read (`history`), and the caller is told.
 """
 
 import asyncio
@@ -74,13 +76,17 @@ async def approval_records(
     handle = client.get_workflow_handle_for(ApprovalWorkflow.run, execution.id, run_id=execution.run_id)
     history = await read_history(await handle.fetch_history(), client.data_converter)
     request, confirmed = history.request, True
+    outcome = history.closed or PENDING
     if history.result is not None:
         result = history.result
         decided = recorded_decisions(request, result.decision, result.progress)
         outcome = result.status.value
-    elif not history.asked:
-        # Nobody sent it a decision: nothing to ask it about.
-        decided, outcome = [], history.closed or PENDING
+    elif not history.asked or (history.last_task_at and history.last_task_at < since):
+        # Nobody sent it a decision, or none it could have recorded since `since`.
+        decided = []
+    elif not history.signalled:
+        # Updates alone: each one's answer in the history says whether it counted.
+        decided = history.clicks
     else:
         try:
             state = await handle.query(ApprovalWorkflow.get_status, rpc_timeout=QUERY_TIMEOUT)
@@ -88,6 +94,5 @@ async def approval_records(
             outcome = history.closed or state.status.value
         except (WorkflowQueryFailedError, RPCError):
             decided, confirmed = history.clicks, False
-            outcome = history.closed or PENDING
     records = records_of(execution.id, request, decided, outcome, history.closed_at)
     return [r for r in records if r.time >= iso_utc(since)], confirmed
