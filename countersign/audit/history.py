@@ -1,11 +1,13 @@
 """Reading one approval's history: what was asked, how it ended, and the clicks it got.
 
 The request is the workflow's input and the outcome its result (or how it closed). The
-clicks are read only for an approval that left no result and whose own state could not be
-asked for (see `export`): an accepted `decide_click` Update whose handler returned None
-counted (one that returned a refusal did not; one its validator refused wrote nothing); a
-`decide` signal counted unless the approval then told that person why not, which it does
-with the activity `post_ephemeral`, once per refused signal.
+clicks are what `export` uses for an approval that left no result: exact when every
+decision came as an Update, a best reading of the signals otherwise. An accepted
+`decide_click` Update whose handler returned None counted (one that returned a refusal did
+not; one its validator refused wrote nothing); a `decide` signal counted unless the
+approval then told that person why not, which it does with the activity `post_ephemeral`,
+once per refused signal. `approve` signals are left to the result: one that counted
+ended the approval approved.
 """
 
 from dataclasses import dataclass, field
