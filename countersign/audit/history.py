@@ -1,0 +1,163 @@
+"""Reading one approval's history: what was asked, how it ended, and the clicks it got.
+
+The request is the workflow's input and the outcome its result (or how it closed). The
+clicks are what `export` uses for an approval that left no result: exact when every
+decision came as an Update, a best reading of the signals otherwise. An accepted
+`decide_click` Update whose handler returned None counted (one that returned a refusal did
+not; one its validator refused wrote nothing); a `decide` signal counted unless the
+approval then told that person why not, which it does with the activity `post_ephemeral`,
+once per refused signal. `approve` signals are left to the result: one that counted
+ended the approval approved.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.converter import DataConverter
+
+from countersign.audit.records import Decided
+from domain.models import ApprovalRequest, ApprovalResult, DecisionSubmission, EphemeralNotice
+from domain.policy_decisions import decide
+from domain.policy_progress import Progress, escalate
+from workflows.approval import ApprovalWorkflow
+
+DECIDE_CLICK = ApprovalWorkflow.decide_click.__name__
+DECIDE = ApprovalWorkflow.decide.__name__
+APPROVE = ApprovalWorkflow.approve.__name__
+# The activity a refused `decide` signal tells its refusal with (named in the history).
+REFUSAL_NOTICE = "post_ephemeral"
+
+CLOSES = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: "completed",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED: "cancelled",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: "terminated",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: "failed",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT: "timed_out",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: "continued_as_new",
+}
+
+
+@dataclass
+class ApprovalHistory:
+    request: ApprovalRequest
+    closed: str | None = None
+    """How the execution closed (`CLOSES`), None while it runs."""
+    closed_at: datetime | None = None
+    result: ApprovalResult | None = None
+    clicks: list[Decided] = field(default_factory=list)
+    """The decisions the history alone shows counted, in order (see the module's docstring)."""
+    asked: bool = False
+    """Someone sent it a decision (an accepted Update, a signal): without, it has none."""
+    signalled: bool = False
+    """A decision came as a signal (`decide`, `approve`): `clicks` cannot be sure of it."""
+    last_task_at: datetime | None = None
+    """When its last workflow task started: no decision was recorded after that."""
+
+
+@dataclass
+class _Signal:
+    submission: DecisionSubmission
+    at: datetime | None = None
+    """The workflow time of the task that saw it: what the approval records as `decided_at`."""
+    refused: bool = False
+
+
+async def read_history(history: WorkflowHistory, converter: DataConverter) -> ApprovalHistory:
+    events = history.events
+    started = events[0].workflow_execution_started_event_attributes
+    (request,) = await converter.decode(started.input.payloads, [ApprovalRequest])
+    found = ApprovalHistory(request=request)
+    accepted: dict[str, DecisionSubmission] = {}
+    counted_updates: list[tuple[DecisionSubmission, datetime]] = []
+    signals: list[_Signal] = []
+    task_at = events[0].event_time.ToDatetime(tzinfo=UTC)
+    for event in events:
+        at = _moment(event.event_time)
+        kind = event.event_type
+        if kind in CLOSES:
+            found.closed, found.closed_at = CLOSES[kind], at
+            if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+                payloads = event.workflow_execution_completed_event_attributes.result.payloads
+                (found.result,) = await converter.decode(payloads, [ApprovalResult])
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+            # workflow.now() inside the task: the time an approval gives what it records.
+            task_at = found.last_task_at = at
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            for signal in signals:
+                signal.at = signal.at or task_at
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            update = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            if update.input.name == DECIDE_CLICK:
+                (submission,) = await converter.decode(update.input.args.payloads, [DecisionSubmission])
+                accepted[update.meta.update_id] = submission
+                found.asked = True
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            attributes = event.workflow_execution_update_completed_event_attributes
+            if attributes.meta.update_id in accepted and await _recorded(attributes.outcome, converter):
+                counted_updates.append((accepted[attributes.meta.update_id], task_at))
+        elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            attributes = event.workflow_execution_signaled_event_attributes
+            if attributes.signal_name in (DECIDE, APPROVE):
+                found.asked = found.signalled = True
+            if attributes.signal_name == DECIDE:
+                (submission,) = await converter.decode(attributes.input.payloads, [DecisionSubmission])
+                signals.append(_Signal(submission))
+        elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name == REFUSAL_NOTICE:
+                (notice,) = await converter.decode(attributes.input.payloads, [EphemeralNotice])
+                _mark_refused(signals, notice.user)
+    seen = [(s.submission, s.at) for s in signals if s.at is not None and not s.refused]
+    found.clicks = _with_stages(request, sorted([*counted_updates, *seen], key=lambda click: click[1]))
+    return found
+
+
+def _moment(timestamp: Timestamp) -> datetime:
+    # Converted as the Python SDK converts workflow.now() (nanoseconds, as a float of
+    # seconds), so a time read here is the approval's own to the microsecond; protobuf's
+    # ToDatetime truncates instead.
+    return datetime.fromtimestamp(timestamp.ToNanoseconds() / 1e9, UTC)
+
+
+async def _recorded(outcome: Any, converter: DataConverter) -> bool:
+    """The Update's handler returned None (recorded), not a refusal or a failure."""
+    if not outcome.HasField("success"):
+        return False
+    payloads = outcome.success.payloads
+    return not payloads or (await converter.decode(payloads))[0] is None
+
+
+def _mark_refused(signals: list[_Signal], user: str) -> None:
+    # A refusal is told after its signal is seen: the latest seen one of that person's not
+    # yet accounted for.
+    for signal in reversed(signals):
+        if signal.at is not None and not signal.refused and signal.submission.user == user:
+            signal.refused = True
+            return
+
+
+def _with_stages(
+    request: ApprovalRequest, clicks: list[tuple[DecisionSubmission, datetime]]
+) -> list[Decided]:
+    """The clicks as decisions, each chained one at the stage the chain's own rules put it.
+    A decision the rules refuse but the approval counted was made once its stage had
+    escalated (a timer the history shows only as fired), so it is retried escalated."""
+    progress = Progress()
+    decided = []
+    for submission, at in clicks:
+        stage = None
+        reason = submission.reason.strip()
+        chain = request.chain
+        for before in (progress, escalate(chain, progress)) if chain else ():
+            try:
+                progress = decide(chain, before, submission.user, submission.approved, at, reason)
+            except ValueError:
+                continue
+            stage = progress.decisions[-1].stage
+            break
+        decided.append(Decided(submission.user, submission.approved, reason, at, stage))
+    return decided
