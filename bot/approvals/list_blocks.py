@@ -1,8 +1,9 @@
 """The `/approvals` answer: a page of pending approvals, each decidable right in the list.
 
-The Approve and Reject buttons carry the card's action IDs, so the card's listeners
-handle a click here too; their value is the approval's ID sealed to this list
-(bot.approvals.list_buttons), and "Show full details" shows every argument before deciding.
+The Approve and Reject buttons (and Withdraw, on the viewer's own requests) carry the
+card's action IDs, so the card's listeners handle a click here too; their value is the
+approval's ID sealed to this list (bot.approvals.list_buttons), and "Show full details"
+shows every argument before deciding.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,13 @@ from typing import Any
 
 from blocks import rich_text as rt
 from blocks import slack_markup as markup
-from blocks.approval_card import ACTIONS_BLOCK_ID, action_title, decision_buttons, details_button
+from blocks.approval_card import (
+    ACTIONS_BLOCK_ID,
+    action_title,
+    decision_buttons,
+    details_button,
+    withdraw_button,
+)
 from blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
 from blocks.visible import visible
 from bot.approvals.listing import Listing, PageCursor, Scope
@@ -77,6 +84,9 @@ def build_approvals_list(
         blocks.append(_item(approval, view, now, permalinks.get(approval.workflow_id)))
         if approval.may_be_decided_by(view.user):
             blocks.append(_decision_buttons(approval.workflow_id, index, seal))
+        elif approval.requester == view.user:
+            # The requester never decides their own, but may take it back from here too.
+            blocks.append(_withdraw_button(approval.workflow_id, index, seal))
     blocks.append(context("Newest first. `/approvals help` shows the other lists."))
     if page.next_page_token is not None:
         blocks.append(next_button(view, page.total, page.next_page_token, last))
@@ -160,6 +170,11 @@ def _decision_buttons(workflow_id: str, index: int, seal: Callable[[str], str]) 
     # Block IDs must be unique within a message; the listeners match on action IDs only.
     buttons = [*decision_buttons(workflow_id, seal(workflow_id)), details_button(workflow_id)]
     return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": buttons}
+
+
+def _withdraw_button(workflow_id: str, index: int, seal: Callable[[str], str]) -> dict[str, Any]:
+    button = withdraw_button(workflow_id, seal(workflow_id))
+    return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": [button]}
 
 
 def next_button(view: Listing, total: int, next_page_token: bytes, shown: int) -> dict[str, Any]:

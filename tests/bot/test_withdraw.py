@@ -7,11 +7,13 @@ import pytest
 from temporalio.client import Client
 
 from blocks.approval_card import WITHDRAW_ACTION_ID
+from bot.approvals.click import NOT_YOUR_LIST
 from domain.approval_rules import NOT_ITS_CARD
 from domain.models import AgentRequest, ApprovalStatus, Withdrawal
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import APPROVER, CHANNEL, FROM_LIST, REQUESTER, card_recorded, start_approval
 from tests.bot.cards import buttons, click, ephemerals_to, name, said, shown, thread_replies, withdraw
+from tests.bot.test_approvals_command import approvals_command, list_click, named
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi
@@ -155,3 +157,20 @@ async def test_withdrawn_by_signal_when_no_worker_answered_a_refusal_told_by_the
 
     result = await approval.result()
     assert result.status is ApprovalStatus.WITHDRAWN and result.decision.decided_by == REQUESTER
+
+
+async def test_the_requester_withdraws_from_approvals_mine_and_only_with_their_own_list(
+    bot: SlackRequests, slack: FakeSlackWebApi, approval
+):
+    await card_recorded(approval)
+    mine = await approvals_command(bot, slack, REQUESTER, "mine")
+    (block_id, button), *_ = [(b, e) for b, e in mine.buttons() if named(e["value"]) == approval.id]
+    assert button["action_id"] == WITHDRAW_ACTION_ID
+    # The same sealed value, clicked by someone else: not their list.
+    await bot.interaction(list_click(APPROVER, block_id, button, slack.response_url("stolen")))
+    notice = await slack.wait_for_call("chat.postEphemeral")
+    assert (notice.args["user"], notice.args["text"]) == (APPROVER, NOT_YOUR_LIST)
+
+    await bot.interaction(list_click(REQUESTER, block_id, button, slack.response_url("withdraw")))
+
+    assert (await approval.result()).status is ApprovalStatus.WITHDRAWN
