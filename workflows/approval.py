@@ -334,13 +334,14 @@ class ApprovalWorkflow:
         return withdrawal_refusal(state, withdrawal.user)
 
     def _origin_refusal(self, state: Approval, user: str, origin: ClickOrigin | None) -> str | None:
-        """A click from another message, logged as a security warning with both messages.
-        Once decided, the outcome is what the clicker needs to hear, wherever they clicked."""
+        """A click from another message, logged as a security warning with both messages
+        (the wording kept from before withdrawals, for alerts that match it). Once decided,
+        the outcome is what the clicker needs to hear, wherever they clicked."""
         if state.status is not ApprovalStatus.PENDING or (refusal := origin_refusal(state, origin)) is None:
             return None
         clicked = origin or ClickOrigin()
         workflow.logger.warning(
-            "Security: refused a click outside this approval's card",
+            "Security: refused a decision clicked outside this approval's card",
             extra={
                 "clicked_channel": clicked.channel,
                 "clicked_message_ts": clicked.message_ts,
