@@ -22,6 +22,7 @@ from domain.slack_text import escape, mention, slack_date
 APPROVE_ACTION_ID = "approval_approve"
 REJECT_ACTION_ID = "approval_reject"
 DETAILS_ACTION_ID = "approval_details"
+WITHDRAW_ACTION_ID = "approval_withdraw"
 ACTIONS_BLOCK_ID = "approval_actions"
 
 OUTCOME_WORDS = {
@@ -30,6 +31,7 @@ OUTCOME_WORDS = {
     ApprovalStatus.REJECTED: "Rejected",
     ApprovalStatus.EXPIRED: "Expired",
     ApprovalStatus.CANCELLED: "Cancelled",
+    ApprovalStatus.WITHDRAWN: "Withdrawn",
 }
 APPROVAL_ONLY_NOTE = (
     ":information_source: *Approval only:* nothing runs automatically. "
@@ -103,6 +105,10 @@ def build_approval_card(
     buttons = decision_buttons(card.workflow_id) if card.status is ApprovalStatus.PENDING else []
     if shown.needs_details:
         buttons.append(details_button(card.workflow_id))
+    if card.status is ApprovalStatus.PENDING:
+        # A channel message shows everyone the same buttons: the approval lets only the
+        # requester withdraw, and tells anyone else why.
+        buttons.append(withdraw_button(card.workflow_id))
     if buttons:
         blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": buttons})
     return {"text": fallback_text(card, names), "blocks": blocks}
@@ -153,6 +159,28 @@ def decision_buttons(workflow_id: str, value: str | None = None) -> list[dict[st
         "value": value,
     }
     return [approve, reject]
+
+
+def withdraw_button(workflow_id: str, value: str | None = None) -> dict[str, Any]:
+    """Withdraw, for the requester to take a pending request back; its value is like
+    Approve's (the workflow ID, or in a list a value sealed to it)."""
+    value = value or workflow_id
+    if len(value) > BUTTON_VALUE_MAX:
+        raise ValueError(f"button value longer than Slack's {BUTTON_VALUE_MAX} characters")
+    return {
+        "type": "button",
+        "action_id": WITHDRAW_ACTION_ID,
+        "text": rt.plain("Withdraw"),
+        "value": value,
+        "confirm": {
+            "title": rt.plain("Withdraw this request?"),
+            "text": rt.plain(
+                "Only the person who asked can withdraw it. Nothing will run, and the thread is told."
+            ),
+            "confirm": rt.plain("Withdraw"),
+            "deny": rt.plain("Keep it"),
+        },
+    }
 
 
 def details_button(workflow_id: str) -> dict[str, Any]:
@@ -218,6 +246,8 @@ def _outcome_sentence(card: Approval) -> str:
             return "Rejected: nothing was run."
         case ApprovalStatus.EXPIRED:
             return "Expired: nobody decided in time, so nothing was run."
+        case ApprovalStatus.WITHDRAWN:
+            return "Withdrawn by the requester before anyone decided it: nothing was run."
         case _:
             return "Cancelled before anyone decided; nothing will run."
 

@@ -24,6 +24,7 @@ STATUS_EMOJI_NAMES = {
     ApprovalStatus.REJECTED: "x",
     ApprovalStatus.EXPIRED: "hourglass",
     ApprovalStatus.CANCELLED: "no_entry_sign",
+    ApprovalStatus.WITHDRAWN: "leftwards_arrow_with_hook",
 }
 # How much of an approval-only request the record quotes to name it; the card has it all.
 REQUEST_QUOTED_MAX = 200
@@ -122,7 +123,7 @@ def _outcome(record: ActionRecord, names: Mapping[str, str]) -> list[rt.Element]
             elements.append(rt.text(", then "))
         elements.append(rt.text(f"@{names.get(person) or person}" if person else "Temporal", bold=True))
     elements += [rt.text(" at "), moment]
-    if result.status is ApprovalStatus.REJECTED:
+    if result.status in (ApprovalStatus.REJECTED, ApprovalStatus.WITHDRAWN):
         elements.append(rt.text(". Nothing was run."))
     elif record.request:
         elements.append(rt.text(". Nothing runs automatically: over to you."))

@@ -10,6 +10,11 @@ FINGERPRINT = "fingerprint"
 """The action and arguments' fingerprint: two pending cards alike are told apart by it."""
 MESSAGE_TS = "message_ts"
 """The card's ts, set once it is posted: with the channel, the card's permalink."""
+ENDED_BY = "ended_by"
+"""Set once it is decided: who made the decision that ended it (the last approver, the
+rejecter, the requester who withdrew it), or absent (expired, cancelled, through Temporal)."""
+ENDED_AT = "ended_at"
+"""Set once it is decided: when (ISO 8601), the decision's time or its expiry's."""
 
 # Every listed workflow carries its memo, so a page of the list reads this many
 # characters per item at most; the list shows a line, the card shows the whole summary.

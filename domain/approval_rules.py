@@ -14,6 +14,7 @@ STATUS_EMOJI = {
     ApprovalStatus.REJECTED: ":x:",
     ApprovalStatus.EXPIRED: ":hourglass:",
     ApprovalStatus.CANCELLED: ":no_entry_sign:",
+    ApprovalStatus.WITHDRAWN: ":leftwards_arrow_with_hook:",
 }
 
 # APPROVERS_NAMED_MAX and the requester's refusal are the policy's own; the card and the
@@ -21,7 +22,8 @@ STATUS_EMOJI = {
 
 
 def decision_line(status: ApprovalStatus, decision: Decision | None) -> str:
-    """'Approved by @x at …', 'Rejected by @x at …', 'Expired', 'Cancelled', as Slack mrkdwn.
+    """'Approved by @x at …', 'Rejected by @x at …', 'Withdrawn by @requester at …', 'Expired',
+    'Cancelled', as Slack mrkdwn.
 
     A rejection's reason is not in it: it is the rejecter's text, drawn inert on its own.
     """
@@ -29,7 +31,7 @@ def decision_line(status: ApprovalStatus, decision: Decision | None) -> str:
         return "Cancelled before anyone decided; nothing will run"
     if status is ApprovalStatus.EXPIRED or decision is None:
         return "Expired"
-    verb = "Approved" if decision.approved else "Rejected"
+    verb = _verb(status, decision)
     who = f"by {mention(decision.decided_by)}" if decision.decided_by else "through Temporal"
     return f"{verb} {who} at {slack_date(decision.decided_at)}"
 
@@ -40,10 +42,21 @@ def decision_for_model(status: ApprovalStatus, decision: Decision | None) -> str
         return "Cancelled before anyone decided; nothing will run"
     if status is ApprovalStatus.EXPIRED or decision is None:
         return "Expired: nobody decided in time"
-    verb = "Approved" if decision.approved else "Rejected"
+    if status is ApprovalStatus.WITHDRAWN:
+        return (
+            f"Withdrawn by the requester (Slack user {decision.decided_by}) at "
+            f"{decision.decided_at:%Y-%m-%d %H:%M} UTC, before anyone decided it"
+        )
+    verb = _verb(status, decision)
     who = f"by Slack user {decision.decided_by}" if decision.decided_by else "through Temporal"
     line = f"{verb} {who} at {decision.decided_at:%Y-%m-%d %H:%M} UTC"
     return f"{line}, reason given: {decision.reason!r}" if decision.reason else line
+
+
+def _verb(status: ApprovalStatus, decision: Decision) -> str:
+    if status is ApprovalStatus.WITHDRAWN:
+        return "Withdrawn"
+    return "Approved" if decision.approved else "Rejected"
 
 
 def who_may_decide(request: ApprovalRequest) -> str:
@@ -74,6 +87,16 @@ def refusal_for(state: Approval, user: str) -> str | None:
     approvers = state.request.approvers
     if approvers and user not in approvers:
         return f"Only {who_may_decide(state.request)} can decide this approval."
+    return None
+
+
+def withdrawal_refusal(state: Approval, user: str) -> str | None:
+    """Why `user` may not withdraw this approval now: only its requester may, and only while
+    nobody has decided it ("Already approved by …" once someone has)."""
+    if state.status is not ApprovalStatus.PENDING:
+        return refusal_for(state, user)
+    if user != state.request.requester:
+        return f"Only {mention(state.request.requester)}, who asked for this, can withdraw it."
     return None
 
 

@@ -17,4 +17,6 @@ class ApprovalStatus(StrEnum):
     REJECTED = "rejected"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
-    """Withdrawn before anyone decided: its conversation ended, or an operator cancelled it."""
+    """Ended before anyone decided: its conversation ended, or an operator cancelled it."""
+    WITHDRAWN = "withdrawn"
+    """Taken back by the requester before it was decided (the card's Withdraw button)."""

@@ -65,13 +65,23 @@ class DecisionSubmission:
 
 
 @dataclass
+class Withdrawal:
+    """The requester taking their pending request back, as the bot sends it: who clicked
+    Withdraw, and where (the same origin rules as a decision's)."""
+
+    user: str
+    origin: ClickOrigin | None = None
+
+
+@dataclass
 class Decision:
     """A decision as recorded: who, what, why and when."""
 
     approved: bool
     decided_at: datetime
     decided_by: str | None = None
-    """Slack user ID; None when decided through Temporal directly (CLI or SDK signal)."""
+    """Slack user ID; None when decided through Temporal directly (CLI or SDK signal). For a
+    withdrawn request: the requester, who withdrew it."""
     reason: str = ""
 
 

@@ -13,6 +13,9 @@ APPROVAL_REQUESTER = SearchAttributeKey.for_keyword("ApprovalRequester")
 APPROVAL_APPROVERS = SearchAttributeKey.for_keyword_list("ApprovalApprovers")
 APPROVAL_CHANNEL = SearchAttributeKey.for_keyword("ApprovalChannel")
 APPROVAL_EXPIRES_AT = SearchAttributeKey.for_datetime("ApprovalExpiresAt")
+APPROVAL_DECIDED_BY = SearchAttributeKey.for_keyword_list("ApprovalDecidedBy")
+"""Everyone who approved or rejected it (each stage's deciders), set once it is decided:
+what `/approvals history` finds "requests I decided" by."""
 
 ALL = (
     APPROVAL_STATUS,
@@ -21,6 +24,7 @@ ALL = (
     APPROVAL_APPROVERS,
     APPROVAL_CHANNEL,
     APPROVAL_EXPIRES_AT,
+    APPROVAL_DECIDED_BY,
 )
 
 # Stored in ApprovalApprovers when the request names no approvers, so a visibility

@@ -9,7 +9,7 @@ import pytest
 from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import CancelledError
 
-from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID, WITHDRAW_ACTION_ID
 from countersign.settings import Settings
 from domain import search_attributes as sa
 from domain.approval_rules import NO_ORIGIN, NOT_ITS_CARD, refusal_for
@@ -52,6 +52,7 @@ async def test_approve_posts_the_card_once_and_updates_it_with_the_approver(
     assert [(b["action_id"], b["value"]) for b in buttons(card)] == [
         (APPROVE_ACTION_ID, handle.id),
         (REJECT_ACTION_ID, handle.id),
+        (WITHDRAW_ACTION_ID, handle.id),
     ]
     assert "ACME" in shown(card) and "4411" in shown(card)
 

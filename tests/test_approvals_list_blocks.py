@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from blocks.approval_card import APPROVE_ACTION_ID, DETAILS_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, DETAILS_ACTION_ID, REJECT_ACTION_ID, WITHDRAW_ACTION_ID
 from bot.approvals.list_blocks import (
     APPROVALS_PER_PAGE,
     HELP_TEXT,
@@ -94,7 +94,7 @@ def test_the_buttons_are_the_cards_own_sealed_to_the_list_with_a_block_id_unique
     assert len({b["block_id"] for b in blocks}) == 2
 
 
-def test_approvals_the_viewer_may_not_decide_have_no_buttons_and_say_who_may():
+def test_approvals_the_viewer_may_not_decide_have_no_decision_buttons_and_say_who_may():
     approvals = [
         pending(1, requester=VIEWER, approvers=[ANYONE]),
         pending(2, approvers=["U0BOSS", "U0CFO"]),
@@ -103,7 +103,12 @@ def test_approvals_the_viewer_may_not_decide_have_no_buttons_and_say_who_may():
 
     built = listed(Listing(Scope.ALL, VIEWER), approvals)
 
-    assert [b["elements"][0]["value"] for b in actions(built)] == ["sealed:approval-3"]
+    # Their own request: only Withdraw, sealed to the list like the others.
+    assert [[(e["action_id"], e["value"]) for e in b["elements"]][:1] for b in actions(built)] == [
+        [(WITHDRAW_ACTION_ID, "sealed:approval-1")],
+        [(APPROVE_ACTION_ID, "sealed:approval-3")],
+    ]
+    assert len(actions(built)[0]["elements"]) == 1
     text = reading(built["blocks"])
     assert f"Can be decided by anyone but @{VIEWER}." in text
     assert "Can be decided by @U0BOSS, @U0CFO." in text

@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         Approval,
         ApprovalRequest,
         ApprovalResult,
+        ApprovalStatus,
         ExecutionRecord,
     )
     from workflows.ask_for_approval import ask_for_approval, with_chain
@@ -147,6 +148,9 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
             return "Error: the confirmation could not be posted in Slack."
         turn.records.append(ActionRecord(CONFIRMATION_ACTION, result))
         decided = decision_for_model(result.status, result.decision)
+        if result.status is ApprovalStatus.WITHDRAWN:
+            # The requester took it back: not a refusal by someone else, and nothing to confirm.
+            return f"{decided}. Do not ask again unless the requester asks for it anew."
         # The seed's answer, word for word first, then who decided and why.
         return f"{'Approved' if result.approved else 'Rejected'}: {decided}"
 
@@ -154,7 +158,8 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
         name="wait_for_confirmation",
         description=(
             "Ask a person to confirm a free-form action that no other tool covers, and wait for "
-            "their decision. Returns 'Approved' or 'Rejected' with who decided and why. It runs "
+            "their decision. Returns 'Approved' or 'Rejected' with who decided and why (or "
+            "'Withdrawn' when the requester took it back). It runs "
             "nothing itself: only use it to confirm something you will then tell the requester."
         ),
         params_json_schema={

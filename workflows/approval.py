@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.slack import SlackActivities
     from domain import approval_memo
     from domain import search_attributes as sa
-    from domain.approval_rules import origin_refusal, refusal_of
+    from domain.approval_rules import origin_refusal, refusal_of, withdrawal_refusal
     from domain.fingerprint import fingerprint
     from domain.models import (
         APPROVAL_WORKFLOW_TYPE,
@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         Decision,
         DecisionSubmission,
         EphemeralNotice,
+        Withdrawal,
     )
     from domain.stage_notice import NoticeKind, StageNotice
     from workflows.approval_stages import ChainRun, Wake
@@ -45,6 +46,7 @@ SLACK_CALL = dict(
 # were already waiting when it shipped replay their history unchanged.
 CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
 CARD_UPDATED_AFTER_THE_ANSWER = "card-updated-after-the-answer"
+RECORDS_WHO_ENDED_IT = "records-who-ended-it"
 # The type of the error a refused `decide_click` fails with; its message is the refusal.
 DECISION_REFUSED = "DecisionRefused"
 
@@ -99,7 +101,7 @@ class ApprovalWorkflow:
             self._status = ApprovalStatus.CANCELLED
             workflow.logger.info("Approval cancelled")
             self._message_ts = self._message_ts or await posting
-        workflow.upsert_search_attributes([sa.APPROVAL_STATUS.value_set(self._status.value)])
+        self._upsert_outcome()
         try:
             await self._update_card()
         except ActivityError:
@@ -229,7 +231,7 @@ class ApprovalWorkflow:
         """A decision from Slack in one round trip: None once it is recorded, else why it
         cannot count (which the bot tells the clicker). Refused by the validator, a click
         writes nothing to history."""
-        await self._card_posted_for(submission)
+        await self._card_posted_for(submission.origin)
         if refusal := self._refusal(submission, checks_origin=True):
             workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
             return refusal
@@ -238,7 +240,7 @@ class ApprovalWorkflow:
 
     @decide_click.validator
     def validate_decide_click(self, submission: DecisionSubmission) -> None:
-        if self._waits_for_card(submission):
+        if self._waits_for_card(submission.origin):
             return  # the handler waits for the card's ts, then checks
         if refusal := self._refusal(submission, checks_origin=True):
             raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
@@ -250,17 +252,50 @@ class ApprovalWorkflow:
         here, as the bot is no longer waiting."""
         checks_origin = workflow.patched(CHECKS_CLICK_ORIGIN)
         if checks_origin:
-            await self._card_posted_for(submission)
+            await self._card_posted_for(submission.origin)
         if (refusal := self._refusal(submission, checks_origin=checks_origin)) is None:
             self._record_submission(submission)
             return
         workflow.logger.info("Refused a decision from %s: %s", submission.user, refusal)
+        await self._tell_refusal(submission.user, refusal)
+
+    @workflow.update
+    async def withdraw_click(self, withdrawal: Withdrawal) -> str | None:
+        """The requester takes the request back from Slack: None once it is withdrawn (it
+        ends, nothing runs, the agent is told), else why not (which the bot tells the
+        clicker). Refused by the validator, a click writes nothing to history."""
+        await self._card_posted_for(withdrawal.origin)
+        if refusal := self._withdrawal_refusal(withdrawal):
+            workflow.logger.info("Refused a withdrawal by %s: %s", withdrawal.user, refusal)
+            return refusal
+        self._withdraw(withdrawal.user)
+        return None
+
+    @withdraw_click.validator
+    def validate_withdraw_click(self, withdrawal: Withdrawal) -> None:
+        if self._waits_for_card(withdrawal.origin):
+            return  # the handler waits for the card's ts, then checks
+        if refusal := self._withdrawal_refusal(withdrawal):
+            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+
+    @workflow.signal
+    async def withdraw(self, withdrawal: Withdrawal) -> None:
+        """`withdraw_click` as a signal, for when no worker answers the update in time; a
+        refusal is told from here. New with withdrawal, so no history predates it."""
+        await self._card_posted_for(withdrawal.origin)
+        if (refusal := self._withdrawal_refusal(withdrawal)) is None:
+            self._withdraw(withdrawal.user)
+            return
+        workflow.logger.info("Refused a withdrawal by %s: %s", withdrawal.user, refusal)
+        await self._tell_refusal(withdrawal.user, refusal)
+
+    async def _tell_refusal(self, user: str, refusal: str) -> None:
         try:
             await workflow.execute_activity_method(
                 SlackActivities.post_ephemeral,
                 EphemeralNotice(
                     channel=self._request.channel,
-                    user=submission.user,
+                    user=user,
                     text=refusal,
                     thread_ts=self._request.thread_ts,
                 ),
@@ -268,40 +303,54 @@ class ApprovalWorkflow:
             )
         except ActivityError:
             # A refusal that cannot be shown must not fail the approval itself.
-            workflow.logger.exception("Could not tell %s why their decision was refused", submission.user)
+            workflow.logger.exception("Could not tell %s why their click was refused", user)
 
-    async def _card_posted_for(self, submission: DecisionSubmission) -> None:
-        if self._waits_for_card(submission):
+    async def _card_posted_for(self, origin: ClickOrigin | None) -> None:
+        if self._waits_for_card(origin):
             await workflow.wait_condition(
                 lambda: self._message_ts is not None or self._status is not ApprovalStatus.PENDING
             )
 
-    def _waits_for_card(self, submission: DecisionSubmission) -> bool:
+    def _waits_for_card(self, origin: ClickOrigin | None) -> bool:
         # A click can only come from a posted card, but the post's result and the click
         # can reach the workflow in one task, signals first: its origin is checked once
         # the post's ts is known.
-        origin = submission.origin
         return self._message_ts is None and origin is not None and not origin.from_list
 
     def _refusal(self, submission: DecisionSubmission, *, checks_origin: bool) -> str | None:
         """Why this decision cannot count: made outside this approval's card (logged as a
         security warning with both messages), by someone who may not decide, or too late."""
         state = self.get_status()
-        if checks_origin and state.status is ApprovalStatus.PENDING:
-            if refusal := origin_refusal(state, submission.origin):
-                origin = submission.origin or ClickOrigin()
-                workflow.logger.warning(
-                    "Security: refused a decision clicked outside this approval's card",
-                    extra={
-                        "clicked_channel": origin.channel,
-                        "clicked_message_ts": origin.message_ts,
-                        "card_channel": state.request.channel,
-                        "card_message_ts": state.message_ts,
-                        "user": submission.user,
-                    },
-                )
-                return refusal
+        if checks_origin and (refusal := self._origin_refusal(state, submission.user, submission.origin)):
+            return refusal
         return refusal_of(state, submission.user, submission.approved, submission.reason)
+
+    def _withdrawal_refusal(self, withdrawal: Withdrawal) -> str | None:
+        """Why this withdrawal cannot count: clicked outside this approval's card (or a list
+        of it), by someone other than the requester, or after a decision."""
+        state = self.get_status()
+        if refusal := self._origin_refusal(state, withdrawal.user, withdrawal.origin):
+            return refusal
+        return withdrawal_refusal(state, withdrawal.user)
+
+    def _origin_refusal(self, state: Approval, user: str, origin: ClickOrigin | None) -> str | None:
+        """A click from another message, logged as a security warning with both messages
+        (the wording kept from before withdrawals, for alerts that match it). Once decided,
+        the outcome is what the clicker needs to hear, wherever they clicked."""
+        if state.status is not ApprovalStatus.PENDING or (refusal := origin_refusal(state, origin)) is None:
+            return None
+        clicked = origin or ClickOrigin()
+        workflow.logger.warning(
+            "Security: refused a decision clicked outside this approval's card",
+            extra={
+                "clicked_channel": clicked.channel,
+                "clicked_message_ts": clicked.message_ts,
+                "card_channel": state.request.channel,
+                "card_message_ts": state.message_ts,
+                "user": user,
+            },
+        )
+        return refusal
 
     def _record_submission(self, submission: DecisionSubmission) -> None:
         if self._stages is not None:
@@ -320,6 +369,13 @@ class ApprovalWorkflow:
                 reason=submission.reason.strip(),
             )
         )
+
+    def _withdraw(self, requester: str) -> None:
+        """Ends the request as the requester asked: recorded like a decision (who, when), so
+        the card, the thread and the agent say who withdrew it; nothing runs."""
+        self._decision = Decision(approved=False, decided_at=workflow.now(), decided_by=requester)
+        self._status = ApprovalStatus.WITHDRAWN
+        workflow.logger.info("Approval withdrawn by %s", requester)
 
     @workflow.query
     def get_status(self) -> Approval:
@@ -357,6 +413,30 @@ class ApprovalWorkflow:
                 sa.APPROVAL_EXPIRES_AT.value_set(self._approval().expires_at),
             ]
         )
+
+    def _upsert_outcome(self) -> None:
+        """The final status; and, for `/approvals history`, who decided (searchable) and who
+        ended it when (shown). Approvals from before history was kept upsert the status only."""
+        outcome = [sa.APPROVAL_STATUS.value_set(self._status.value)]
+        if workflow.patched(RECORDS_WHO_ENDED_IT):
+            if deciders := self._deciders():
+                outcome.append(sa.APPROVAL_DECIDED_BY.value_set(deciders))
+            decision = self._decision
+            ended_at = decision.decided_at if decision else workflow.now()
+            ended = {approval_memo.ENDED_AT: ended_at.isoformat()}
+            if decision and decision.decided_by:
+                ended[approval_memo.ENDED_BY] = decision.decided_by
+            workflow.upsert_memo(ended)
+        workflow.upsert_search_attributes(outcome)
+
+    def _deciders(self) -> list[str]:
+        """Who approved or rejected it, each once: every stage's deciders, or the one who
+        decided. A withdrawal is the requester's own act, not a decision of it."""
+        users = [d.user for d in self._stages.progress.decisions] if self._stages else []
+        decision = self._decision
+        if decision and decision.decided_by and self._status is not ApprovalStatus.WITHDRAWN:
+            users.append(decision.decided_by)
+        return list(dict.fromkeys(users))
 
     def _upsert_deciders(self) -> None:
         """`/approvals` lists what waits on someone at the current stage, until when."""

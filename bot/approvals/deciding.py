@@ -6,14 +6,16 @@ clicked at once. Slack is answered only once Temporal has the decision.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.approval_rules import origin_refusal, refusal_for
-from domain.models import Approval, ApprovalStatus, ClickOrigin, DecisionSubmission
+from domain.models import Approval, ApprovalStatus, ClickOrigin, DecisionSubmission, Withdrawal
 from workflows.approval import DECISION_REFUSED, ApprovalWorkflow
 
 log = logging.getLogger("countersign.bot")
@@ -26,6 +28,10 @@ QUERY_TIMEOUT = timedelta(seconds=2)
 # A worker validates and records a decision in tens of ms; after this long none is
 # answering, and the signal (recorded without a worker) takes over within Slack's 3 s.
 UPDATE_TIMEOUT = timedelta(seconds=1.5)
+
+
+# What a button click hands to the approval: a decision, or the requester's withdrawal.
+Click = TypeVar("Click", DecisionSubmission, Withdrawal)
 
 
 class ApprovalBusy(Exception):
@@ -76,11 +82,31 @@ async def submit_decision(temporal: Client, workflow_id: str, submission: Decisi
     """Hands the decision to the approval and returns once Temporal has it: None when it
     counted (or, with no worker answering, was queued as a signal), else what to tell the
     person who clicked."""
+    return await _submit(
+        temporal, workflow_id, submission, ApprovalWorkflow.decide_click, ApprovalWorkflow.decide
+    )
+
+
+async def submit_withdrawal(temporal: Client, workflow_id: str, withdrawal: Withdrawal) -> str | None:
+    """`submit_decision` for the Withdraw button: None once the approval is withdrawn (or,
+    with no worker answering, the withdrawal is queued), else what to tell the clicker."""
+    return await _submit(
+        temporal, workflow_id, withdrawal, ApprovalWorkflow.withdraw_click, ApprovalWorkflow.withdraw
+    )
+
+
+async def _submit(
+    temporal: Client,
+    workflow_id: str,
+    click: Click,
+    update: Callable[[ApprovalWorkflow, Click], Awaitable[str | None]],
+    signal: Callable[[ApprovalWorkflow, Click], Awaitable[None]],
+) -> str | None:
+    """The one way a click reaches an approval: its Update, which the approval validates,
+    or its signal when no worker answers in time."""
     handle = temporal.get_workflow_handle_for(ApprovalWorkflow.run, workflow_id)
     try:
-        return await handle.execute_update(
-            ApprovalWorkflow.decide_click, submission, rpc_timeout=UPDATE_TIMEOUT
-        )
+        return await handle.execute_update(update, click, rpc_timeout=UPDATE_TIMEOUT)
     except WorkflowUpdateFailedError as err:
         if isinstance(err.cause, ApplicationError) and err.cause.type == DECISION_REFUSED:
             return err.cause.message
@@ -90,17 +116,15 @@ async def submit_decision(temporal: Client, workflow_id: str, submission: Decisi
         # and applied when one is back, which then tells a refusal itself.
         log.info("Deciding by signal: no worker answered in time", extra={"workflow_id": workflow_id})
     except RPCError as err:
-        return await _not_running(temporal, workflow_id, submission, err)
+        return await _not_running(temporal, workflow_id, click.user, err)
     try:
-        await handle.signal(ApprovalWorkflow.decide, submission)
+        await handle.signal(signal, click)
     except RPCError as err:
-        return await _not_running(temporal, workflow_id, submission, err)
+        return await _not_running(temporal, workflow_id, click.user, err)
     return None
 
 
-async def _not_running(
-    temporal: Client, workflow_id: str, submission: DecisionSubmission, err: RPCError
-) -> str:
+async def _not_running(temporal: Client, workflow_id: str, user: str, err: RPCError) -> str:
     """What to say when the approval is not running: gone, or already decided (by whom)."""
     if err.status is not RPCStatusCode.NOT_FOUND:
         raise err
@@ -112,4 +136,4 @@ async def _not_running(
         return ALREADY_DECIDED
     if state is None:
         return NO_LONGER_EXISTS
-    return refusal_for(state, submission.user) or ALREADY_DECIDED
+    return refusal_for(state, user) or ALREADY_DECIDED

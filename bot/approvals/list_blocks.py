@@ -1,8 +1,9 @@
 """The `/approvals` answer: a page of pending approvals, each decidable right in the list.
 
-The Approve and Reject buttons carry the card's action IDs, so the card's listeners
-handle a click here too; their value is the approval's ID sealed to this list
-(bot.approvals.list_buttons), and "Show full details" shows every argument before deciding.
+The Approve and Reject buttons (and Withdraw, on the viewer's own requests) carry the
+card's action IDs, so the card's listeners handle a click here too; their value is the
+approval's ID sealed to this list (bot.approvals.list_buttons), and "Show full details"
+shows every argument before deciding.
 """
 
 from collections.abc import Callable
@@ -11,7 +12,13 @@ from typing import Any
 
 from blocks import rich_text as rt
 from blocks import slack_markup as markup
-from blocks.approval_card import ACTIONS_BLOCK_ID, action_title, decision_buttons, details_button
+from blocks.approval_card import (
+    ACTIONS_BLOCK_ID,
+    action_title,
+    decision_buttons,
+    details_button,
+    withdraw_button,
+)
 from blocks.limits import BUTTON_VALUE_MAX, MESSAGE_MAX_BLOCKS, SECTION_TEXT_MAX, cut
 from blocks.visible import visible
 from bot.approvals.listing import Listing, PageCursor, Scope
@@ -38,6 +45,8 @@ HELP_TEXT = "\n".join(
         "*`/approvals all`* lists every pending approval.",
         "*`/approvals #channel`* lists the ones asked for in a channel "
         "(pick it from the list Slack suggests as you type `#`).",
+        "*`/approvals history`* shows your recent decided requests, those you asked for and "
+        "those you decided, with their outcomes.",
         "*`/approvals help`* shows this.",
     ]
 )
@@ -67,24 +76,27 @@ def build_approvals_list(
     title = _title(view)
     if not page.approvals:
         nothing = _nothing(view)
-        return {"text": nothing, "blocks": [_mrkdwn_section(f"*{title}*\n{nothing}")]}
+        return {"text": nothing, "blocks": [mrkdwn_section(f"*{title}*\n{nothing}")]}
     first = page.shown_before + 1
     last = page.shown_before + len(page.approvals)
-    blocks: list[dict[str, Any]] = [_mrkdwn_section(f"*{title}* · {first}–{last} of {page.total:,}")]
+    blocks: list[dict[str, Any]] = [mrkdwn_section(f"*{title}* · {first}–{last} of {page.total:,}")]
     for index, approval in enumerate(page.approvals, start=first):
         blocks.append(_item(approval, view, now, permalinks.get(approval.workflow_id)))
         if approval.may_be_decided_by(view.user):
             blocks.append(_decision_buttons(approval.workflow_id, index, seal))
-    blocks.append(_context("Newest first. `/approvals help` shows the other lists."))
+        elif approval.requester == view.user:
+            # The requester never decides their own, but may take it back from here too.
+            blocks.append(_withdraw_button(approval.workflow_id, index, seal))
+    blocks.append(context("Newest first. `/approvals help` shows the other lists."))
     if page.next_page_token is not None:
-        blocks.append(_next_button(view, page, last))
+        blocks.append(next_button(view, page.total, page.next_page_token, last))
     return {"text": f"{title}: {page.total:,}", "blocks": blocks}
 
 
 def build_approvals_help(problem: str | None = None) -> dict[str, Any]:
     """The help text, after a word on what went wrong when there is one."""
     text = f"{problem}\n\n{HELP_TEXT}" if problem else HELP_TEXT
-    return {"text": text, "blocks": [_mrkdwn_section(text)]}
+    return {"text": text, "blocks": [mrkdwn_section(text)]}
 
 
 def age(elapsed: timedelta) -> str:
@@ -160,12 +172,17 @@ def _decision_buttons(workflow_id: str, index: int, seal: Callable[[str], str]) 
     return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": buttons}
 
 
-def _next_button(view: Listing, page: ApprovalsPage, shown: int) -> dict[str, Any]:
-    assert page.next_page_token is not None
-    value = PageCursor(view.scope, view.channel, shown, page.next_page_token).to_button_value()
+def _withdraw_button(workflow_id: str, index: int, seal: Callable[[str], str]) -> dict[str, Any]:
+    button = withdraw_button(workflow_id, seal(workflow_id))
+    return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": [button]}
+
+
+def next_button(view: Listing, total: int, next_page_token: bytes, shown: int) -> dict[str, Any]:
+    """ "Next N" under a page that `shown` approvals of `total` have been listed by."""
+    value = PageCursor(view.scope, view.channel, shown, next_page_token).to_button_value()
     if len(value) > BUTTON_VALUE_MAX:
         # Visibility stores with page tokens this long (none seen so far) end the list here.
-        return _context(f"{page.total - shown:,} more not shown; narrow the list: `/approvals #channel`.")
+        return context(f"{total - shown:,} more not shown; narrow the list: `/approvals #channel`.")
     return {
         "type": "actions",
         "block_id": "approvals_paging",
@@ -173,16 +190,16 @@ def _next_button(view: Listing, page: ApprovalsPage, shown: int) -> dict[str, An
             {
                 "type": "button",
                 "action_id": NEXT_PAGE_ACTION_ID,
-                "text": {"type": "plain_text", "text": f"Next {min(APPROVALS_PER_PAGE, page.total - shown)}"},
+                "text": {"type": "plain_text", "text": f"Next {min(APPROVALS_PER_PAGE, total - shown)}"},
                 "value": value,
             }
         ],
     }
 
 
-def _mrkdwn_section(text: str) -> dict[str, Any]:
+def mrkdwn_section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_TEXT_MAX)}}
 
 
-def _context(text: str) -> dict[str, Any]:
+def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}

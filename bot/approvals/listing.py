@@ -1,5 +1,6 @@
-"""Which pending approvals a `/approvals` list shows: the sub-command, read and turned into a
-Temporal visibility query, and where a "Next" click takes up the list again.
+"""Which approvals a `/approvals` list shows (pending ones, or `history`: decided ones): the
+sub-command, read and turned into a Temporal visibility query, and where a "Next" click
+takes up the list again.
 """
 
 import base64
@@ -17,11 +18,23 @@ class Scope(StrEnum):
     MINE = "mine"
     ALL = "all"
     CHANNEL = "channel"
+    HISTORY = "history"
+    """Decided requests the user asked for or decided, with their outcomes."""
+
+
+# Every way an approval ends: what `/approvals history` lists.
+ENDED = (
+    ApprovalStatus.APPROVED,
+    ApprovalStatus.REJECTED,
+    ApprovalStatus.EXPIRED,
+    ApprovalStatus.WITHDRAWN,
+    ApprovalStatus.CANCELLED,
+)
 
 
 @dataclass(frozen=True)
 class Listing:
-    """A list of pending approvals as `user` asked for it."""
+    """A list of approvals as `user` asked for it."""
 
     scope: Scope
     user: str
@@ -29,6 +42,8 @@ class Listing:
     """The channel ID, for Scope.CHANNEL."""
 
     def visibility_query(self) -> str:
+        if self.scope is Scope.HISTORY:
+            return self._history_query()
         # ExecutionStatus too: a terminated approval keeps its last ApprovalStatus forever.
         clauses = [
             f"{sa.APPROVAL_STATUS.name} = '{ApprovalStatus.PENDING.value}'",
@@ -46,6 +61,18 @@ class Listing:
         elif self.scope is Scope.CHANNEL:
             clauses.append(f"{sa.APPROVAL_CHANNEL.name} = '{_slack_id(self.channel or '')}'")
         return " AND ".join(clauses)
+
+    def _history_query(self) -> str:
+        # One query for both roles, so one list pages with one token: the requester never
+        # decides their own request, so an approval is in it once, in one role. Visibility
+        # lists closed workflows by close time, newest first; one still finishing (its card
+        # being redrawn) comes first, as the newest.
+        user = _slack_id(self.user)
+        ended = ", ".join(f"'{status.value}'" for status in ENDED)
+        return (
+            f"{sa.APPROVAL_STATUS.name} IN ({ended}) AND "
+            f"({sa.APPROVAL_REQUESTER.name} = '{user}' OR {sa.APPROVAL_DECIDED_BY.name} = '{user}')"
+        )
 
 
 @dataclass(frozen=True)
@@ -67,7 +94,7 @@ def parse_approvals_command(text: str, user: str) -> Listing | HelpRequest:
         return Listing(Scope.TO_DECIDE, user)
     if len(words) == 1:
         word = words[0]
-        if word.lower() in ("mine", "all"):
+        if word.lower() in ("mine", "all", "history"):
             return Listing(Scope(word.lower()), user)
         if word.lower() == "help":
             return HelpRequest()

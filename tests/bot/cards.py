@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID, WITHDRAW_ACTION_ID
 from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
@@ -38,16 +38,26 @@ def ephemerals_to(slack: FakeSlackWebApi, user: str) -> list[str]:
     return [c.args["text"] for c in slack.calls_to("chat.postEphemeral") if c.args["user"] == user]
 
 
+def withdraw(card: SlackCall, user: str) -> dict[str, Any]:
+    """The block_actions payload of `user` clicking Withdraw on `card` (and confirming)."""
+    return click(card, user, approve=None)
+
+
 def thread_replies(slack: FakeSlackWebApi) -> list[SlackCall]:
     """Messages in a thread that are not cards: the agent's answers."""
     return [c for c in slack.calls_to("chat.postMessage") if c.args.get("thread_ts") and not buttons(c)]
 
 
 def click(
-    card: SlackCall, user: str, *, approve: bool, trigger_id: str = "4916855695380.xxx.yyy"
+    card: SlackCall,
+    user: str,
+    *,
+    approve: bool | None,
+    trigger_id: str = "4916855695380.xxx.yyy",
 ) -> dict[str, Any]:
-    """The block_actions payload of `user` clicking Approve or Reject on `card`."""
-    wanted = APPROVE_ACTION_ID if approve else REJECT_ACTION_ID
+    """The block_actions payload of `user` clicking Approve or Reject on `card` (Withdraw
+    when `approve` is None)."""
+    wanted = {True: APPROVE_ACTION_ID, False: REJECT_ACTION_ID, None: WITHDRAW_ACTION_ID}[approve]
     (button,) = [b for b in buttons(card) if b["action_id"] == wanted]
     return button_click(
         action_id=wanted,

@@ -23,10 +23,10 @@ from temporalio.client import (
     WorkflowHistory,
 )
 
-from bot.approvals.deciding import submit_decision
+from bot.approvals.deciding import submit_decision, submit_withdrawal
 from countersign.settings import Settings, load_settings
 from countersign.temporal_server import temporal_binary
-from domain.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission
+from domain.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission, Withdrawal
 from domain.policy import Policy, Stage
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import (
@@ -221,6 +221,32 @@ async def approved_with_the_temporal_cli(stack: Stack) -> list[str]:
     return [handle.id]
 
 
+async def withdrawn_on_its_card(stack: Stack) -> list[str]:
+    """Withdraw by someone else is refused (the Update's validator), then the requester's
+    counts: the card says withdrawn, the outcome is recorded for `/approvals history`."""
+    handle = await start_approval(stack.client, stack.settings.temporal_task_queue)
+    card = await posted(stack, handle)
+    by_approver, by_requester = Withdrawal(APPROVER, on_card(card)), Withdrawal(REQUESTER, on_card(card))
+    assert await submit_withdrawal(stack.client, handle.id, by_approver)
+    assert await submit_withdrawal(stack.client, handle.id, by_requester) is None
+    assert (await handle.result()).status is ApprovalStatus.WITHDRAWN
+    return [handle.id]
+
+
+async def withdrawn_by_signal_mid_chain(stack: Stack) -> list[str]:
+    """A chain's first stage approved, then the `withdraw` signal (no worker answered the
+    Update): one refused and told by an ephemeral, then the requester's."""
+    request = chained_request(payments_policy(), parameters=WIRE | {"amount": "50000.00"})
+    handle = await start_approval(stack.client, stack.settings.temporal_task_queue, request)
+    card = await posted(stack, handle)
+    assert await click(stack, handle.id, DecisionSubmission(True, MANAGER, origin=on_card(card))) is None
+    await handle.signal(ApprovalWorkflow.withdraw, Withdrawal(BYSTANDER, origin=on_card(card)))
+    await stack.slack.wait_for_call("chat.postEphemeral")
+    await handle.signal(ApprovalWorkflow.withdraw, Withdrawal(REQUESTER, origin=on_card(card)))
+    assert (await handle.result()).status is ApprovalStatus.WITHDRAWN
+    return [handle.id]
+
+
 async def two_stages_approved(stack: Stack) -> list[str]:
     """A chain: the manager approves on the card, the CFO is told and approves (above 10,000)."""
     request = chained_request(payments_policy(), parameters=WIRE | {"amount": "50000.00"})
@@ -346,6 +372,8 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "approval-approved-with-the-temporal-cli": (approved_with_the_temporal_cli, False),
     "approval-two-stages-approved": (two_stages_approved, False),
     "approval-reminded-escalated-expired": (reminded_escalated_expired, False),
+    "approval-withdrawn-on-its-card": (withdrawn_on_its_card, False),
+    "approval-withdrawn-by-signal-mid-chain": (withdrawn_by_signal_mid_chain, False),
     "agent-approval-only-approved": (approval_only_request_approved, False),
     "agent-wire-transfer-approved-and-run": (wire_transfer_approved_and_run, True),
     "agent-two-turns-in-a-thread": (two_turns_in_a_thread, True),
