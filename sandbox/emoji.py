@@ -12,6 +12,7 @@ EMOJI = {
     "hourglass": "⌛",
     "hourglass_flowing_sand": "⏳",
     "information_source": "ℹ️",
+    "leftwards_arrow_with_hook": "↩️",
     "lock": "🔒",
     "memo": "📝",
     "moneybag": "💰",

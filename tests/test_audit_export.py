@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.client import Client, WorkflowFailureError
 
-from bot.approvals.deciding import submit_decision
+from bot.approvals.deciding import submit_decision, submit_withdrawal
 from countersign.audit.export import export
 from countersign.audit.records import OPERATOR, AuditRecord
 from countersign.settings import Settings
 from domain.fingerprint import fingerprint
-from domain.models import DecisionSubmission
+from domain.models import DecisionSubmission, Withdrawal
 from tests.approvals import (
     APPROVER,
     CFO,
@@ -69,6 +69,7 @@ async def test_the_export_has_every_decision_of_every_kind_of_approval(
     expired = await start_approval(client, queue, wire_request(timeout_seconds=1))
     pending = await start_approval(client, queue, two_stages)
     cancelled = await start_approval(client, queue)
+    withdrawn = await start_approval(client, queue)
     for handle in (chain, pending):
         await card_recorded(handle)
 
@@ -84,7 +85,8 @@ async def test_the_export_has_every_decision_of_every_kind_of_approval(
     await stage_decided(pending)
     await card_recorded(cancelled)
     await cancelled.cancel()
-    for handle in (approved, rejected, chain, by_cli, expired):
+    assert await submit_withdrawal(client, withdrawn.id, Withdrawal(REQUESTER, origin=FROM_LIST)) is None
+    for handle in (approved, rejected, chain, by_cli, expired, withdrawn):
         await handle.result()
     with pytest.raises(WorkflowFailureError):
         await cancelled.result()
@@ -102,6 +104,8 @@ async def test_the_export_has_every_decision_of_every_kind_of_approval(
     assert ours(records, expired.id) == [("", "", "expired", "expired")]
     assert ours(records, pending.id) == [("Manager", MANAGER, "approved", "pending")]
     assert ours(records, cancelled.id) == [("", "", "cancelled", "cancelled")]
+    # The requester's taking it back is the approval's end, not a rejection.
+    assert ours(records, withdrawn.id) == [("", REQUESTER, "withdrawn", "withdrawn")]
 
     (rejection,) = [r for r in records if r.workflow_id == rejected.id]
     request = wire_request()
@@ -120,7 +124,7 @@ async def test_the_export_has_every_decision_of_every_kind_of_approval(
 
     # --since: nothing decided after now is in it.
     later = await export(client, datetime.now(UTC), lambda total: None, lambda: None)
-    ids = {h.id for h in (approved, rejected, chain, by_cli, expired, pending, cancelled)}
+    ids = {h.id for h in (approved, rejected, chain, by_cli, expired, pending, cancelled, withdrawn)}
     assert not [r for r in later.records if r.workflow_id in ids]
     await pending.terminate()
 

@@ -105,7 +105,9 @@ async def test_the_history_alone_agrees_with_what_the_approval_recorded(recorded
     history = await read_history(recorded_history, DATA_CONVERTER)
     result = history.result
     assert result is not None or history.closed == "cancelled"
-    recorded = recorded_decisions(history.request, result.decision, result.progress) if result else []
+    recorded = (
+        recorded_decisions(history.request, result.decision, result.progress, result.status) if result else []
+    )
     # An operator's `approve` is not a click: only the approval's result can tell it counted.
     by_people = [(d.user, d.approved, d.reason, d.stage, d.at) for d in recorded if d.user]
     assert [(d.user, d.approved, d.reason, d.stage, d.at) for d in history.clicks] == by_people

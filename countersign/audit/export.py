@@ -79,7 +79,7 @@ async def approval_records(
     outcome = history.closed or PENDING
     if history.result is not None:
         result = history.result
-        decided = recorded_decisions(request, result.decision, result.progress)
+        decided = recorded_decisions(request, result.decision, result.progress, result.status)
         outcome = result.status.value
     elif not history.asked or (history.last_task_at and history.last_task_at < since):
         # Nobody sent it a decision, or none it could have recorded since `since`.
@@ -90,7 +90,7 @@ async def approval_records(
     else:
         try:
             state = await handle.query(ApprovalWorkflow.get_status, rpc_timeout=QUERY_TIMEOUT)
-            decided = recorded_decisions(request, state.decision, state.progress)
+            decided = recorded_decisions(request, state.decision, state.progress, state.status)
             outcome = history.closed or state.status.value
         except (WorkflowQueryFailedError, RPCError):
             decided, confirmed = history.clicks, False

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalRequest, Decision
+from domain.models import ApprovalRequest, ApprovalStatus, Decision
 from domain.policy_progress import Progress, current_stage
 
 OPERATOR = "Temporal (operator)"
@@ -56,10 +56,14 @@ DECIDED_OUTCOMES = frozenset({"approved", "rejected", PENDING})
 
 
 def recorded_decisions(
-    request: ApprovalRequest, decision: Decision | None, progress: Progress | None
+    request: ApprovalRequest, decision: Decision | None, progress: Progress | None, status: ApprovalStatus
 ) -> list[Decided]:
     """The decisions the approval itself recorded: each stage decision of a chain, and the
-    one decision of a one-step approval or of an operator who settled a chain at once."""
+    one decision of a one-step approval or of an operator who settled a chain at once.
+    A withdrawal is the requester's, recorded as a decision but no approver's: it is the
+    approval's end (`records_of`), not a rejection."""
+    if status is ApprovalStatus.WITHDRAWN:
+        decision = None
     stage_decisions = progress.decisions if progress else []
     decided = [Decided(d.user, d.approved, d.reason, d.decided_at, d.stage) for d in stage_decisions]
     # A chain's deciding click is in its progress already; an operator's `approve` is not.
@@ -102,7 +106,8 @@ def records_of(
         for d in decided
     ]
     if outcome not in DECIDED_OUTCOMES and closed_at is not None:
-        records.append(record(None, "", outcome, "", closed_at))
+        ended_by = request.requester if outcome == ApprovalStatus.WITHDRAWN.value else ""
+        records.append(record(None, ended_by, outcome, "", closed_at))
     return records
 
 
