@@ -45,7 +45,8 @@ def webhook_key(secret: str) -> bytes:
     `"whsec_" + base64(secret)`, which is the same key.
     """
     if secret.startswith(SECRET_PREFIX):
-        return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+        encoded = secret.removeprefix(SECRET_PREFIX)
+        return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
     return secret.encode()
 
 

@@ -189,9 +189,10 @@ class _Reader:
             try:
                 pem = Path(raw).read_text()
             except (OSError, UnicodeDecodeError):
+                # Not echoed: a key pasted without its BEGIN line is still the key.
                 raise SettingsError(
                     f"{name} must be an Ed25519 private key in PEM, or the path of a file holding one"
-                    f" (no readable file {raw!r})"
+                    " (it is neither PEM nor a readable file)"
                 ) from None
         try:
             parse_signing_key(pem)
@@ -278,7 +279,9 @@ def _webhook_secret(raw: str) -> str | None:
     if not raw.startswith(WEBHOOK_SECRET_PREFIX):
         return None
     try:
-        key = base64.b64decode(raw.removeprefix(WEBHOOK_SECRET_PREFIX), validate=True)
+        encoded = raw.removeprefix(WEBHOOK_SECRET_PREFIX)
+        # Unpadded base64 too, as the standardwebhooks libraries take it.
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
     except binascii.Error:
         key = b""
     return None if key else f"must be {WEBHOOK_SECRET_PREFIX} followed by the key in base64"

@@ -1,10 +1,11 @@
-"""`python -m countersign.receipts jwks | verify TOKEN --body FILE [--jwks FILE|URL]`.
+"""`python -m countersign.receipts jwks | verify TOKEN --body FILE [--jwks FILE|URL] [--spent FILE]`.
 
 `jwks` prints the public keys receipts are verified with (the same JSON the web process
 serves at /.well-known/jwks.json). `verify` checks a receipt against a request's body, as a
 receiver would: the signature (with the JWKS given, else this install's own key), the
-expiry, and that the body's arguments are the approved ones. It prints the claims, or one
-line saying what failed and exits 1.
+expiry, that the body's arguments are the approved ones, and (with --spent, a file of the
+`jti`s already acted on, one a line) that this approval was not. It prints the claims, or
+one line saying what failed and exits 1.
 """
 
 import argparse
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from countersign.receipts.configured import signing_key
@@ -32,17 +34,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         body = sys.stdin.buffer.read() if args.body == "-" else Path(args.body).read_bytes()
+        spent = set(Path(args.spent).read_text().split()) if args.spent else set()
     except OSError as err:
-        print(f"{PROGRAM}: cannot read the body: {err}", file=sys.stderr)
+        print(f"{PROGRAM}: cannot read {err.filename}: {err.strerror}", file=sys.stderr)
         return 1
     try:
-        jwks = _load_jwks(args.jwks) if args.jwks else _own_jwks()
-        claims = verify_receipt(args.token, body, KeySet.import_key_set(jwks))
+        keys = KeySet.import_key_set(_load_jwks(args.jwks) if args.jwks else _own_jwks())
+    except (OSError, ValueError, KeyError, TypeError, JoseError) as err:
+        print(f"{PROGRAM}: cannot read the JWKS {args.jwks}: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+    try:
+        claims = verify_receipt(args.token, body, keys, spent=spent)
     except ReceiptRefused as refused:
         print(f"{PROGRAM}: refused: {refused}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as err:
-        print(f"{PROGRAM}: cannot read the JWKS {args.jwks}: {err}", file=sys.stderr)
         return 1
     print(json.dumps(claims, indent=2))
     return 0
@@ -56,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("token", help="the receipt: the Countersign-Approval header's value")
     verify.add_argument("--body", required=True, help="file holding the request's raw body ('-': stdin)")
     verify.add_argument("--jwks", help="a JWKS file or http(s) URL; default: this install's own key")
+    verify.add_argument("--spent", help="a file of the approval IDs (jti) already acted on, one a line")
     return parser
 
 
