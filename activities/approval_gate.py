@@ -6,6 +6,8 @@ arguments and this requester; and an approval asked for by one workflow cannot b
 by another. A model cannot get past this, and neither can a bug in the agent.
 """
 
+from dataclasses import dataclass
+
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
@@ -19,12 +21,23 @@ REFUSED = "ExecutionRefused"
 """ApplicationError type of every refusal; non-retryable, as asking again changes nothing."""
 
 
+@dataclass(frozen=True)
+class VouchedApproval:
+    """The approval as Temporal holds it, once the gate let a run through: what the card
+    asked and how it ended, which the run's receipt states."""
+
+    asked: ApprovalRequest
+    result: ApprovalResult
+
+
 def refused(request: ExecutionRequest, why: str) -> ApplicationError:
     return ApplicationError(f"Refused to run {request.action}: {why}", type=REFUSED, non_retryable=True)
 
 
-async def check_approval(temporal: Client, request: ExecutionRequest, caller_workflow_id: str | None) -> None:
-    """Returns when `request` may run; raises a non-retryable ApplicationError otherwise.
+async def check_approval(
+    temporal: Client, request: ExecutionRequest, caller_workflow_id: str | None
+) -> VouchedApproval:
+    """Returns the approval when `request` may run; raises a non-retryable ApplicationError otherwise.
 
     Temporal being unreachable raises a retryable error: the approval may well be fine.
     """
@@ -57,6 +70,7 @@ async def check_approval(temporal: Client, request: ExecutionRequest, caller_wor
         raise refused(request, f"approval {approval_id} was {result.status.value}")
     if result.fingerprint != request.fingerprint:
         raise refused(request, f"approval {approval_id} approved fingerprint {result.fingerprint}")
+    return VouchedApproval(asked, result)
 
 
 async def _describe(temporal: Client, request: ExecutionRequest) -> WorkflowExecutionDescription:

@@ -1,60 +1,79 @@
 """The webhook executor: POST an approved action's arguments, signed, to its URL.
 
-Every request carries:
+Requests follow the Standard Webhooks convention (standardwebhooks.com), so a receiver can
+check them with that project's libraries in any language. Every request carries:
 
-- `Content-Type: application/json`; the body is the approved arguments as JSON.
+- `Content-Type: application/json`; the body is the approved arguments as RFC 8785
+  canonical JSON (so its SHA-256 is the receipt's `arguments_sha256` as it stands).
+- `webhook-id`: the approval's workflow ID, the same on every retry: do the work once per ID.
+  `Idempotency-Key` repeats it for receivers that deduped on it before.
+- `webhook-timestamp`: unix seconds when this attempt was signed.
+- `webhook-signature`: `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`,
+  keyed with WEBHOOK_SIGNING_SECRET (`whsec_` + base64 key; any other text is the key's bytes).
+- `Countersign-Approval`: the approval receipt (countersign.receipts), a JWS the receiver
+  checks with the web process's JWKS: who approved exactly these arguments, once.
 - `X-Countersign-Action`: the catalog action's name.
-- `X-Countersign-Timestamp`: unix seconds when this attempt was signed.
-- `X-Countersign-Signature`: `v1=` + hex HMAC-SHA256, keyed with WEBHOOK_SIGNING_SECRET,
-  of the timestamp, a dot, and the raw body bytes.
-- `Idempotency-Key`: the approval's workflow ID, the same on every retry.
 
-To verify one on the receiving side:
-
-1. Read the raw body bytes (before any JSON parsing) and the two headers.
-2. Refuse a timestamp more than five minutes from now: a replayed old request.
-3. Compute `"v1=" + hmac_sha256(secret, timestamp + "." + body).hexdigest()` and compare it
-   with the header using a constant-time comparison (Python: `hmac.compare_digest`).
-4. Do the work once per Idempotency-Key: a retry after a timeout sends the same key.
+To verify one (README, "Receiving webhooks"): `Webhook(secret).verify(raw_body, headers)`
+(it refuses a timestamp more than five minutes off), then the receipt with the JWKS, its
+`arguments_sha256` against the body, and its `jti` (= webhook-id) not acted on before.
 
 Answers: 2xx is done; 5xx, 429 and network errors are retried by the activity's retry
 policy; any other status (a 4xx, a redirect) is final.
 """
 
-import hashlib
-import hmac
-import json
-import time
+import base64
+from datetime import UTC, datetime
 
 import aiohttp
+import rfc8785
+from standardwebhooks.webhooks import Webhook
 from temporalio.exceptions import ApplicationError
 
 from domain.execution import ExecutionRequest, ExecutionResult
 
-SIGNATURE_VERSION = "v1"
 EXCERPT_LENGTH = 200
+SECRET_PREFIX = "whsec_"
+RECEIPT_HEADER = "Countersign-Approval"
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The X-Countersign-Signature value for `body` sent at `timestamp`."""
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"{SIGNATURE_VERSION}={digest}"
+def webhook_key(secret: str) -> bytes:
+    """The HMAC key in WEBHOOK_SIGNING_SECRET (checked when settings are read).
+
+    `whsec_…` is Standard Webhooks' format. Any other text is a secret from before, used as
+    its UTF-8 bytes: receivers keep it as it is with `Webhook(secret.encode())`, or move to
+    `"whsec_" + base64(secret)`, which is the same key.
+    """
+    if secret.startswith(SECRET_PREFIX):
+        encoded = secret.removeprefix(SECRET_PREFIX)
+        return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+    return secret.encode()
+
+
+def signed_headers(secret: str, webhook_id: str, sent_at: datetime, body: bytes) -> dict[str, str]:
+    """The three Standard Webhooks headers for `body`, signed by the standardwebhooks library."""
+    signature = Webhook(webhook_key(secret)).sign(webhook_id, sent_at, body.decode())
+    return {
+        "webhook-id": webhook_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": signature,
+    }
 
 
 async def post_webhook(
-    session: aiohttp.ClientSession, secret: str, request: ExecutionRequest
+    session: aiohttp.ClientSession, secret: str, request: ExecutionRequest, receipt: str
 ) -> ExecutionResult:
     url = request.executor.url
     if not url:
         raise ApplicationError(f"{request.action} has no webhook url", non_retryable=True)
-    body = json.dumps(request.arguments, ensure_ascii=False, separators=(",", ":")).encode()
-    timestamp = int(time.time())
+    # The receipt was made from this same canonical form, so it cannot fail here.
+    body = rfc8785.dumps(request.arguments)
     headers = {
         "Content-Type": "application/json",
-        "X-Countersign-Action": request.action,
-        "X-Countersign-Timestamp": str(timestamp),
-        "X-Countersign-Signature": sign(secret, timestamp, body),
+        **signed_headers(secret, request.approval_workflow_id, datetime.now(UTC), body),
         "Idempotency-Key": request.approval_workflow_id,
+        RECEIPT_HEADER: receipt,
+        "X-Countersign-Action": request.action,
     }
     try:
         # A redirect would send signed, approved arguments somewhere nobody configured.
@@ -71,8 +90,9 @@ async def post_webhook(
             action=request.action,
             summary=f"{request.action} was sent; the receiving system answered HTTP {status}",
             details={"url": url, "status": status, "response": excerpt},
+            receipt=receipt,
         )
-    # 429 is "later", not "no": the Idempotency-Key makes trying again safe.
+    # 429 is "later", not "no": the webhook-id makes trying again safe.
     retryable = status >= 500 or status == 429
     raise ApplicationError(
         f"Webhook for {request.action} answered HTTP {status}" + (f": {excerpt}" if excerpt else ""),

@@ -57,6 +57,7 @@ from tests.fakes.slack_payloads import mention_event
 from tests.fakes.slack_requests import BotResponse, SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.worker import build_worker
 
 log = logging.getLogger("bench")
@@ -129,7 +130,7 @@ class Stage:
         self.session = session
         self.calls = ClientCalls()
         self.slack = FakeSlackWebApi()
-        self.webhooks = FakeWebhookReceiver(WEBHOOK_SECRET)
+        self.webhooks = FakeWebhookReceiver(WEBHOOK_SECRET, JWKS)
         self.model = FakeOpenAI()
         self.clients: dict[str, Client] = {}
 
@@ -152,6 +153,7 @@ class Stage:
             "TEMPORAL_TASK_QUEUE": task_queue,
             "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
             "WEBHOOK_BASE_URL": self.webhooks.url,
+            "APPROVAL_SIGNING_KEY": SIGNING_KEY_PEM,
         }
         if with_model:
             environ |= {"OPENAI_API_KEY": "sk-bench", "OPENAI_BASE_URL": self.model.base_url}

@@ -127,6 +127,9 @@ def main() -> None:
         print(f"  Temporal UI     {settings.temporal_ui_url}")
     if "web" in processes and settings.slack_app_token is None:
         print(f"  Slack endpoint  http://127.0.0.1:{settings.port}/slack/events")
+    if "web" in processes:
+        # Where receivers of webhooks fetch the keys that approval receipts are checked with.
+        print(f"  Receipt keys    http://127.0.0.1:{settings.port}/.well-known/jwks.json")
     slack = "the local sandbox" if settings.sandbox else "real Slack"
     if settings.slack_app_token:
         slack += " over Socket Mode"  # the bot's port then serves only /healthz

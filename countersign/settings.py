@@ -4,6 +4,8 @@ A missing or malformed setting raises SettingsError naming it; entry points turn
 into one line on stderr and exit 2 (`exit_on_bad_settings`).
 """
 
+import base64
+import binascii
 import os
 import re
 import sys
@@ -15,6 +17,8 @@ from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
+from countersign.receipts.keys import parse_signing_key
+
 SLACK_API_URL = "https://slack.com/api/"
 # Where the local Slack sandbox serves the Web API when no Slack credentials are set.
 SANDBOX_API_URL = "http://127.0.0.1:3100/api/"
@@ -24,7 +28,9 @@ SANDBOX_SIGNING_SECRET = "sandbox-signing-secret"
 EXAMPLE_ACTION_CATALOG = Path(__file__).resolve().parent.parent / "actions.example.yml"
 # Sandbox-only defaults so the example catalog's webhooks work out of the box on one machine;
 # with real Slack credentials, the catalog's webhook actions are off until both are set.
-SANDBOX_WEBHOOK_SIGNING_SECRET = "sandbox-webhook-secret"
+SANDBOX_WEBHOOK_SIGNING_SECRET = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldA=="  # b"sandbox-webhook-secret"
+# Standard Webhooks' secret format: this prefix, then the key's bytes in base64.
+WEBHOOK_SECRET_PREFIX = "whsec_"
 SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
 # Workflows a worker keeps in memory between their tasks. A pending approval waits minutes
 # or days for its click; kept, it costs about 0.2 MiB of the worker's memory all that time,
@@ -58,7 +64,8 @@ class Settings:
     log_level: str
     action_catalog: Path = EXAMPLE_ACTION_CATALOG
     webhook_signing_secret: str | None = None
-    """Signs webhook executors' requests; unset, the catalog's webhook actions are off."""
+    """Signs webhook executors' requests (Standard Webhooks); unset, the catalog's webhook
+    actions are off. `whsec_` + base64, or any other text, used as the key's bytes as it is."""
     webhook_base_url: str | None = None
     """What `${WEBHOOK_BASE_URL}` in the catalog's webhook URLs expands to."""
     openai_api_style: str = "responses"
@@ -69,6 +76,9 @@ class Settings:
     """Other apps' bots (bot IDs, B…) whose mentions may ask for approvals; by default none."""
     worker_max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS
     """Workflows the worker keeps in memory between tasks; 0 keeps none (each task replays)."""
+    approval_signing_key: str | None = None
+    """PEM of the Ed25519 key that signs approval receipts (checked at start); None: the key
+    kept in `.countersign/` (countersign.receipts.configured)."""
 
     @property
     def model(self) -> str | None:
@@ -120,7 +130,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         log_level=read.text("LOG_LEVEL", "INFO", check=_log_level).upper(),
         action_catalog=read.path("ACTION_CATALOG") or EXAMPLE_ACTION_CATALOG,
         webhook_signing_secret=read.text(
-            "WEBHOOK_SIGNING_SECRET", SANDBOX_WEBHOOK_SIGNING_SECRET if sandbox else None
+            "WEBHOOK_SIGNING_SECRET",
+            SANDBOX_WEBHOOK_SIGNING_SECRET if sandbox else None,
+            check=_webhook_secret,
+            secret=True,
         ),
         webhook_base_url=read.text(
             "WEBHOOK_BASE_URL", SANDBOX_WEBHOOK_BASE_URL if sandbox else None, check=_http_url
@@ -131,6 +144,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         worker_max_cached_workflows=read.integer(
             "WORKER_MAX_CACHED_WORKFLOWS", DEFAULT_MAX_CACHED_WORKFLOWS, low=0, high=100_000
         ),
+        approval_signing_key=read.signing_key("APPROVAL_SIGNING_KEY"),
     )
 
 
@@ -149,14 +163,42 @@ class _Reader:
         self._values = values
 
     def text(
-        self, name: str, default: str | None, check: Callable[[str], str | None] | None = None
+        self,
+        name: str,
+        default: str | None,
+        check: Callable[[str], str | None] | None = None,
+        *,
+        secret: bool = False,
     ) -> str | None:
         raw = self._values.get(name, "").strip()
         if not raw:
             return default
         if check and (problem := check(raw)):
-            raise SettingsError(f"{name} {problem} (got {raw!r})")
+            # A secret's value stays out of the line: it ends up in logs and terminals.
+            raise SettingsError(f"{name} {problem}" + ("" if secret else f" (got {raw!r})"))
         return raw
+
+    def signing_key(self, name: str) -> str | None:
+        """The PEM text of an Ed25519 private key, given as PEM or as the path of a PEM file."""
+        raw = self._values.get(name, "").strip()
+        if not raw:
+            return None
+        # One line in an environment that cannot hold newlines: `\n` stands for them.
+        pem = raw.replace("\\n", "\n") if raw.startswith("-----BEGIN") else None
+        if pem is None:
+            try:
+                pem = Path(raw).read_text()
+            except (OSError, UnicodeDecodeError):
+                # Not echoed: a key pasted without its BEGIN line is still the key.
+                raise SettingsError(
+                    f"{name} must be an Ed25519 private key in PEM, or the path of a file holding one"
+                    " (it is neither PEM nor a readable file)"
+                ) from None
+        try:
+            parse_signing_key(pem)
+        except ValueError as err:
+            raise SettingsError(f"{name} must be an Ed25519 private key in PEM: {err}") from None
+        return pem
 
     def required(self, name: str, why: str) -> str:
         raw = self._values.get(name, "").strip()
@@ -230,6 +272,19 @@ def _http_url(raw: str) -> str | None:
 def _host_port(raw: str) -> str | None:
     host, _, port = raw.rpartition(":")
     return None if host and port.isdigit() else "must be host:port, like 127.0.0.1:7233"
+
+
+def _webhook_secret(raw: str) -> str | None:
+    # Anything without the prefix is an older plain secret, used as its bytes (webhook.py).
+    if not raw.startswith(WEBHOOK_SECRET_PREFIX):
+        return None
+    try:
+        encoded = raw.removeprefix(WEBHOOK_SECRET_PREFIX)
+        # Unpadded base64 too, as the standardwebhooks libraries take it.
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except binascii.Error:
+        key = b""
+    return None if key else f"must be {WEBHOOK_SECRET_PREFIX} followed by the key in base64"
 
 
 def _bot_id(entry: str) -> str | None:

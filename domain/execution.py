@@ -15,7 +15,7 @@ from domain.catalog import ActionSpec, ExecutorSpec
 from domain.models import ApprovalRequest, ApprovalResult
 
 # Network errors and 5xx retry with backoff for about ten minutes (the webhook's
-# Idempotency-Key makes that safe); a refusal or a 4xx is non-retryable and fails at once.
+# webhook-id makes that safe); a refusal or a 4xx is non-retryable and fails at once.
 EXECUTION_CALL = dict(
     start_to_close_timeout=timedelta(seconds=60),
     retry_policy=RetryPolicy(
@@ -49,6 +49,10 @@ class ExecutionResult:
     summary: str
     details: dict[str, Any] = field(default_factory=dict)
     """Kind-specific: webhook status and body excerpt, Slack channel and ts, ..."""
+    receipt: str = ""
+    """The approval receipt (a JWS, countersign.receipts) the run carried: the webhook sent it
+    as Countersign-Approval; for Slack actions this record, in the workflow's history, is
+    where it is kept. Empty in results from before receipts."""
 
 
 def approval_request_for(

@@ -20,10 +20,11 @@ from countersign.temporal_server import temporal_binary
 from domain import search_attributes
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_web_api import FakeSlackWebApi
-from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.fakes.webhook_receiver import FakeWebhookReceiver, whsec
+from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.worker import build_worker
 
-WEBHOOK_SECRET = "test-webhook-secret"
+WEBHOOK_SECRET = whsec(b"test-webhook-secret")
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +59,9 @@ async def slack() -> AsyncIterator[FakeSlackWebApi]:
 
 @pytest.fixture
 async def webhooks() -> AsyncIterator[FakeWebhookReceiver]:
-    """Where the catalog's webhook actions POST (WEBHOOK_BASE_URL in `settings`)."""
-    fake = await FakeWebhookReceiver(WEBHOOK_SECRET).start()
+    """Where the catalog's webhook actions POST (WEBHOOK_BASE_URL in `settings`); it trusts
+    the tests' receipt key (the one `settings` signs with)."""
+    fake = await FakeWebhookReceiver(WEBHOOK_SECRET, JWKS).start()
     yield fake
     await fake.stop()
 
@@ -83,6 +85,7 @@ def settings(
             "TEMPORAL_TASK_QUEUE": task_queue,
             "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
             "WEBHOOK_BASE_URL": webhooks.url,
+            "APPROVAL_SIGNING_KEY": SIGNING_KEY_PEM,
         },
         env_file="/nonexistent/.env",
     )

@@ -91,7 +91,7 @@ async def test_an_approved_wire_runs_once_with_exactly_the_approved_arguments(
     (delivery,) = webhooks.accepted
     assert delivery.path.endswith("/wire-transfer") and delivery.verified
     assert delivery.json == WIRE
-    assert delivery.idempotency_key == approval.id
+    assert delivery.webhook_id == approval.id and delivery.receipt["jti"] == approval.id
     assert answer.text == "Sent $5,000 to ACME Corp for invoice 4411."
     # The record, from the approval itself, below the model's words.
     (reply,) = thread_replies(slack)

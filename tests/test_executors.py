@@ -1,28 +1,34 @@
 """Executors behind the gate: real ApprovalWorkflows on the dev server, a real receiver."""
 
 import dataclasses
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from joserfc.jwk import KeySet
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError
-from temporalio.testing import ActivityEnvironment
 from temporalio.worker import Worker
 
 from activities.executors import ActionExecutors
 from activities.slack_client import slack_web_client
+from countersign.receipts.keys import parse_signing_key
+from countersign.receipts.signing import ReceiptSigner
+from countersign.receipts.verify import verify_receipt
 from countersign.settings import Settings
 from domain.catalog import ExecutorKind, ExecutorSpec
-from domain.execution import ExecutionRequest, ExecutionResult
+from domain.execution import ExecutionRequest
 from domain.fingerprint import fingerprint
 from domain.models import ApprovalRequest, DecisionSubmission
 from tests.approvals import APPROVER, FROM_LIST, start_approval, wire_request
 from tests.conftest import WEBHOOK_SECRET
+from tests.executions import decided, execution, run, webhook_to
 from tests.executor_workflows import ApproveThenExecute, ApproveThenExecuteInput
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.approval import ApprovalWorkflow
 
 
@@ -73,47 +79,12 @@ async def driver(
 
 @pytest.fixture
 def executors(client: Client, slack: FakeSlackWebApi) -> ActionExecutors:
-    return ActionExecutors(client, slack_web_client("xoxb-test-token", slack.api_url), WEBHOOK_SECRET)
-
-
-async def decided(
-    client: Client,
-    settings: Settings,
-    slack: FakeSlackWebApi,
-    request: ApprovalRequest,
-    approved: bool = True,
-) -> str:
-    """Starts an approval, waits for its card, decides it and waits for it to finish."""
-    cards = len(slack.calls_to("chat.postMessage"))
-    handle = await start_approval(client, settings.temporal_task_queue, request)
-    await slack.wait_for_call("chat.postMessage", count=cards + 1)
-    await handle.signal(
-        ApprovalWorkflow.decide, DecisionSubmission(approved=approved, user=APPROVER, origin=FROM_LIST)
+    return ActionExecutors(
+        client,
+        slack_web_client("xoxb-test-token", slack.api_url),
+        WEBHOOK_SECRET,
+        ReceiptSigner(parse_signing_key(SIGNING_KEY_PEM)),
     )
-    await handle.result()
-    return handle.id
-
-
-def execution(
-    approval_id: str, approved: ApprovalRequest, executor: ExecutorSpec, **changes
-) -> ExecutionRequest:
-    request = ExecutionRequest(
-        action=approved.action,
-        arguments=dict(approved.parameters),
-        fingerprint=fingerprint(approved.action, approved.parameters),
-        approval_workflow_id=approval_id,
-        executor=executor,
-        requester=approved.requester,
-    )
-    return dataclasses.replace(request, **changes)
-
-
-def webhook_to(webhooks: FakeWebhookReceiver) -> ExecutorSpec:
-    return ExecutorSpec(kind=ExecutorKind.WEBHOOK, url=f"{webhooks.url}/wire-transfer")
-
-
-async def run(executors: ActionExecutors, request: ExecutionRequest) -> ExecutionResult:
-    return await ActivityEnvironment().run(executors.execute_action, request)
 
 
 async def refusal(executors: ActionExecutors, request: ExecutionRequest) -> ApplicationError:
@@ -123,7 +94,7 @@ async def refusal(executors: ActionExecutors, request: ExecutionRequest) -> Appl
     return error.value
 
 
-async def test_an_approved_webhook_is_sent_once_signed_with_the_approval_as_idempotency_key(
+async def test_an_approved_webhook_is_sent_once_signed_with_the_approval_as_webhook_id(
     client: Client, settings: Settings, slack, webhooks: FakeWebhookReceiver, executors, worker
 ):
     approved = wire_request()
@@ -132,11 +103,13 @@ async def test_an_approved_webhook_is_sent_once_signed_with_the_approval_as_idem
     result = await run(executors, execution(approval_id, approved, webhook_to(webhooks)))
 
     (delivery,) = webhooks.attempts
-    assert delivery.verified and delivery.status == 200
+    assert delivery.verified and delivery.acted and delivery.status == 200
     assert delivery.path == "/wire-transfer"
     assert delivery.json == approved.parameters
-    assert delivery.idempotency_key == approval_id
+    assert delivery.webhook_id == delivery.idempotency_key == approval_id
     assert delivery.headers["X-Countersign-Action"] == "wire_transfer"
+    assert delivery.receipt and delivery.receipt["jti"] == approval_id
+    assert result.receipt == delivery.headers["Countersign-Approval"]
     assert (result.action, result.details["status"]) == ("wire_transfer", 200)
 
 
@@ -269,7 +242,9 @@ async def test_a_server_error_is_retried_by_the_activity_with_the_same_idempoten
 
     assert [d.status for d in webhooks.attempts] == [500, 200]
     assert all(d.verified for d in webhooks.attempts)
-    assert {d.idempotency_key for d in webhooks.attempts} == {approval_id}
+    assert {d.webhook_id for d in webhooks.attempts} == {approval_id}
+    assert {d.receipt["jti"] for d in webhooks.attempts if d.receipt} == {approval_id}
+    assert [d.acted for d in webhooks.attempts] == [False, True]
     assert result.details["status"] == 200
 
 
@@ -339,6 +314,9 @@ async def test_slack_post_posts_the_approved_text_in_the_approved_channel(
     post = slack.calls_to("chat.postMessage")[-1]
     assert (post.args["channel"], post.args["text"]) == ("C0ANNOUNCE", "The office is closed on Friday.")
     assert result.details["ts"]
+    # A Slack action has no receiver to send it to: the result, in history, keeps it.
+    claims = verify_receipt(result.receipt, json.dumps(ANNOUNCEMENT).encode(), KeySet.import_key_set(JWKS))
+    assert (claims["jti"], claims["action"]) == (approval_id, "company_announcement")
 
 
 async def test_slack_post_to_a_fixed_channel(
@@ -365,6 +343,7 @@ async def test_slack_invite_invites_the_approved_user(
     (invite,) = slack.calls_to("conversations.invite")
     assert (invite.args["channel"], invite.args["users"]) == ("G0SECRET", "U0NEWHIRE")
     assert result.summary == "Invited <@U0NEWHIRE> to <#G0SECRET>"
+    assert verify_receipt(result.receipt, json.dumps(INVITE).encode(), KeySet.import_key_set(JWKS))
 
 
 async def test_slack_invite_of_someone_already_in_the_channel_succeeds(

@@ -1,8 +1,9 @@
 """A first run on real Slack, as the README's "Create the Slack app" steps set it up: the
 worker and the bot as processes with only SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (and,
 here, SLACK_API_URL pointing at the fake Slack and the test's Temporal). Both start, the
-catalog's webhook actions are off and said so once, and an approval goes through; a token
-Slack refuses stops each process at start with one line."""
+catalog's webhook actions are off and said so once, both sign and serve with one receipt key
+they keep (and warn that APPROVAL_SIGNING_KEY is unset), and an approval goes through; a
+token Slack refuses stops each process at start with one line."""
 
 import asyncio
 import os
@@ -14,7 +15,8 @@ import pytest
 from aiohttp import ClientSession
 
 from bench.child_process import ChildProcess
-from bot.http.server import EVENTS_PATH, HEALTH_PATH
+from bot.http.server import EVENTS_PATH, HEALTH_PATH, JWKS_PATH
+from countersign.receipts.keys import LOCAL_KEY_FILE, parse_signing_key
 from countersign.settings import Settings
 from tests.approvals import APPROVER, REQUESTER
 from tests.bot.cards import BOT_USER, cards, click, shown
@@ -49,6 +51,7 @@ async def test_with_only_the_readme_settings_every_process_starts_and_an_approva
     bot = ChildProcess("bot", "bot.http.server", env, tmp_path)
     off_warnings = worker.count_logged("Actions off in")
     bolt_warnings = bot.count_logged("will be unused")
+    key_warnings = [p.count_logged("APPROVAL_SIGNING_KEY is not set") for p in (worker, bot)]
     try:
         await worker.start()
         await bot.start()
@@ -64,6 +67,8 @@ async def test_with_only_the_readme_settings_every_process_starts_and_an_approva
             (card,) = await slack.wait_for(lambda: cards(slack), timeout=30, what="the approval card")
             assert (await slack_to.interaction(click(card, APPROVER, approve=True))).status == 200
             update = await slack.wait_for_call("chat.update", timeout=30)
+            async with http.get(f"http://127.0.0.1:{port}{JWKS_PATH}") as response:
+                (served,) = (await response.json())["keys"]
     finally:
         await bot.stop()
         await worker.stop()
@@ -75,6 +80,9 @@ async def test_with_only_the_readme_settings_every_process_starts_and_an_approva
     assert "wire_transfer (set WEBHOOK_BASE_URL and WEBHOOK_SIGNING_SECRET)" in off
     assert "purchase_request (set WEBHOOK_BASE_URL and WEBHOOK_SIGNING_SECRET)" in off
     assert bolt_warnings() == 0
+    # Started together, they still agree on the one key they generated and keep.
+    assert [count() for count in key_warnings] == [1, 1]
+    assert served["kid"] == parse_signing_key((tmp_path / LOCAL_KEY_FILE).read_text()).kid
     assert (worker.errors, bot.errors) == ([], [])
 
 

@@ -37,6 +37,7 @@ async def worker_process(settings: Settings, tmp_path: Path) -> AsyncIterator[Ca
         "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
         "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
         "WEBHOOK_BASE_URL": settings.webhook_base_url or "",
+        "APPROVAL_SIGNING_KEY": settings.approval_signing_key or "",
     }
     started: list[ChildProcess] = []
 

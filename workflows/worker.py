@@ -19,6 +19,8 @@ from activities.slack import SlackActivities
 from activities.slack_client import slack_web_client
 from countersign.catalog_file import LoadedCatalog, load_action_catalog, load_catalog
 from countersign.logs import configure_logging
+from countersign.receipts.configured import signing_key
+from countersign.receipts.signing import ReceiptSigner
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.slack_check import check_slack_token
 from countersign.stopping import exit_without_finalizing, stop_on_signals
@@ -50,14 +52,18 @@ def build_worker(
 ) -> Worker:
     """The worker with every workflow and activity the project runs.
 
-    The action catalog is read from ACTION_CATALOG unless given; a bad one raises CatalogError.
+    The action catalog is read from ACTION_CATALOG unless given; a bad one raises CatalogError,
+    and a kept signing key that is not one raises SettingsError.
     """
     catalog = catalog or load_action_catalog(settings)
     # openai-agents exports traces to OpenAI whenever a key is set; off unless asked for.
     set_tracing_disabled(not settings.agent_tracing)
     slack_client = slack_web_client(settings.slack_bot_token, settings.slack_api_url)
     slack = SlackActivities(slack_client, settings.temporal_ui_url, settings.temporal_namespace, client)
-    executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret)
+    # The approval signing key is read here, in the worker process: the executor activity
+    # signs with it, and no workflow ever sees it.
+    receipts = ReceiptSigner(signing_key(settings))
+    executors = ActionExecutors(client, slack_client, settings.webhook_signing_secret, receipts)
     deciders = DeciderActivities(slack_client)
     return Worker(
         client,

@@ -1,10 +1,12 @@
-"""The bot's web server: Slack's one Request URL and a health check.
+"""The bot's web server: Slack's one Request URL, a health check, and the receipts' keys.
 
 `python -m bot.http.server` (the Procfile's `web:` line). HTTP mode serves
 `POST /slack/events` on PORT for events, interactivity and slash commands. With
 SLACK_APP_TOKEN set, Slack's requests arrive over Socket Mode instead (bot.socket_mode)
 and the HTTP server keeps only `GET /healthz`, which then also says whether the
-WebSocket is up. Either way the bot token is checked with Slack first
+WebSocket is up. `GET /.well-known/jwks.json` serves, in either mode, the public keys that
+approval receipts are verified with (countersign.receipts), so receiving systems can
+fetch them from here. Either way the bot token is checked with Slack first
 (countersign.slack_check): a wrong one ends the start with one line.
 
 Bolt runs each listener to its end before Slack is answered (process_before_response),
@@ -17,6 +19,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -30,6 +33,8 @@ from bot.after_answer import finish_after_answer
 from bot.app import build_app
 from bot.socket_mode import SocketModeConnection
 from countersign.logs import configure_logging
+from countersign.receipts.configured import signing_key
+from countersign.receipts.keys import public_jwks
 from countersign.settings import Settings, exit_on_bad_settings, load_settings
 from countersign.slack_check import check_slack_token
 from countersign.stopping import exit_without_finalizing, stop_on_signals
@@ -39,6 +44,9 @@ log = logging.getLogger("countersign.bot")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+JWKS_PATH = "/.well-known/jwks.json"
+# Receivers may cache the keys this long; a new key is served before it signs anything.
+JWKS_MAX_AGE_SECONDS = 300
 # Well inside a load balancer's probe timeout, long enough for a healthy cluster.
 HEALTH_CHECK_SECONDS = 2.0
 
@@ -51,9 +59,10 @@ def build_web_app(
     temporal_client: Client,
     signing_secret: str | None,
     slack_connected: SlackConnected | None = None,
+    jwks: dict[str, Any] | None = None,
 ) -> web.Application:
     """The aiohttp app; `signing_secret=None` leaves Slack's route out (Socket Mode), whose
-    WebSocket `slack_connected` tells the health check about."""
+    WebSocket `slack_connected` tells the health check about. `jwks` is served as it is."""
     web_app = web.Application()
 
     async def finish(_: web.Application) -> None:
@@ -62,6 +71,8 @@ def build_web_app(
 
     web_app.on_cleanup.append(finish)
     web_app.router.add_get(HEALTH_PATH, _health_check(temporal_client, slack_connected))
+    if jwks is not None:
+        web_app.router.add_get(JWKS_PATH, _static_json(jwks))
     if signing_secret is not None:
         web_app.router.add_post(EVENTS_PATH, _slack_events(bolt_app, signing_secret))
     return web_app
@@ -70,7 +81,21 @@ def build_web_app(
 def build_bot_web_app(settings: Settings, temporal_client: Client) -> web.Application:
     """The whole bot's HTTP side: what `python -m bot.http.server` serves, and tests drive."""
     bolt_app = build_app(settings, temporal_client)
-    return build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
+    jwks = receipt_jwks(settings)
+    return build_web_app(bolt_app, temporal_client, settings.slack_signing_secret, jwks=jwks)
+
+
+def receipt_jwks(settings: Settings) -> dict[str, Any]:
+    """The public half of the key the workers sign receipts with (the same settings, or the
+    same kept file on this machine)."""
+    return public_jwks(signing_key(settings))
+
+
+def _static_json(document: dict[str, Any]) -> Handler:
+    async def serve_document(_: web.Request) -> web.Response:
+        return web.json_response(document, headers={"Cache-Control": f"max-age={JWKS_MAX_AGE_SECONDS}"})
+
+    return serve_document
 
 
 def _slack_events(bolt_app: AsyncApp, signing_secret: str) -> Handler:
@@ -131,13 +156,14 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     await check_slack_token(settings, checking)
     temporal_client = await connect(settings)
     bolt_app = build_app(settings, temporal_client)
+    jwks = receipt_jwks(settings)
     socket_handler = None
     if settings.slack_app_token is None:
-        web_app = build_web_app(bolt_app, temporal_client, settings.slack_signing_secret)
+        web_app = build_web_app(bolt_app, temporal_client, settings.slack_signing_secret, jwks=jwks)
     else:
-        # Socket Mode acks over its WebSocket; this server keeps only the health check.
+        # Socket Mode acks over its WebSocket; this server keeps the health check and the keys.
         socket_handler = SocketModeConnection(bolt_app, settings.slack_app_token)
-        web_app = build_web_app(bolt_app, temporal_client, None, socket_handler.connected)
+        web_app = build_web_app(bolt_app, temporal_client, None, socket_handler.connected, jwks)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     # Everything made so far lives as long as the process. Left to the collector, every

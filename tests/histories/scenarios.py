@@ -47,10 +47,12 @@ from tests.bot.cards import cards
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
 from workflows.worker import build_worker
 
+# A plain secret, as before Standard Webhooks: used as its bytes on both sides.
 WEBHOOK_SECRET = "replay-webhook-secret"
 WIRE = {
     "amount": "5000.00",
@@ -75,7 +77,7 @@ class Stack:
 @asynccontextmanager
 async def running_stack(client: Client, *, with_model: bool) -> AsyncIterator[Stack]:
     slack = await FakeSlackWebApi().start()
-    webhooks = await FakeWebhookReceiver(WEBHOOK_SECRET).start()
+    webhooks = await FakeWebhookReceiver(WEBHOOK_SECRET, JWKS).start()
     model = await FakeOpenAI().start()
     try:
         environ = {
@@ -86,6 +88,7 @@ async def running_stack(client: Client, *, with_model: bool) -> AsyncIterator[St
             "TEMPORAL_TASK_QUEUE": f"replay-{uuid.uuid4()}",
             "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
             "WEBHOOK_BASE_URL": webhooks.url,
+            "APPROVAL_SIGNING_KEY": SIGNING_KEY_PEM,
         }
         if with_model:
             environ |= {"OPENAI_API_KEY": "sk-replay", "OPENAI_BASE_URL": model.base_url}
