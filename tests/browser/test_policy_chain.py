@@ -13,6 +13,7 @@ from tests.browser.stack import Stack, full_stack
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.receipt_key import SIGNING_KEY_PEM
 
 ADA, GRACE, ALAN = (p.id for p in PEOPLE)
 WIRE = {
@@ -35,6 +36,7 @@ async def stack(
         OPENAI_BASE_URL=model.base_url,
         WEBHOOK_BASE_URL=webhooks.url,
         WEBHOOK_SIGNING_SECRET=WEBHOOK_SECRET,
+        APPROVAL_SIGNING_KEY=SIGNING_KEY_PEM,  # the key the receiver trusts
     ) as running:
         yield running
 
