@@ -31,7 +31,6 @@ EXAMPLE_ACTION_CATALOG = Path(__file__).resolve().parent.parent / "actions.examp
 SANDBOX_WEBHOOK_SIGNING_SECRET = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldA=="  # b"sandbox-webhook-secret"
 # Standard Webhooks' secret format: this prefix, then the key's bytes in base64.
 WEBHOOK_SECRET_PREFIX = "whsec_"
-SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
 # Workflows a worker keeps in memory between their tasks. A pending approval waits minutes
 # or days for its click; kept, it costs about 0.2 MiB of the worker's memory all that time,
 # evicted, its click replays it from its history (tens of milliseconds). Enough for the
@@ -108,13 +107,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
             "SLACK_SIGNING_SECRET",
             "required with SLACK_BOT_TOKEN in HTTP mode; the app's Basic Information page has it",
         )
+    slack_api_url = read.text("SLACK_API_URL", SANDBOX_API_URL if sandbox else SLACK_API_URL, check=_http_url)
+    # The sandbox is the receiving system of the example catalog's webhooks too: wherever
+    # SLACK_API_URL puts it (sandbox/webhooks.py).
+    sandbox_webhooks = slack_api_url.rstrip("/").removesuffix("/api") + "/webhooks" if sandbox else None
     return Settings(
         slack_bot_token=bot_token or SANDBOX_BOT_TOKEN,
         slack_signing_secret=signing_secret,
         slack_app_token=app_token,
-        slack_api_url=read.text(
-            "SLACK_API_URL", SANDBOX_API_URL if sandbox else SLACK_API_URL, check=_http_url
-        ),
+        slack_api_url=slack_api_url,
         temporal_address=read.text("TEMPORAL_ADDRESS", "127.0.0.1:7233", check=_host_port),
         temporal_namespace=read.text("TEMPORAL_NAMESPACE", "default"),
         temporal_task_queue=read.text("TEMPORAL_TASK_QUEUE", "countersign"),
@@ -135,9 +136,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
             check=_webhook_secret,
             secret=True,
         ),
-        webhook_base_url=read.text(
-            "WEBHOOK_BASE_URL", SANDBOX_WEBHOOK_BASE_URL if sandbox else None, check=_http_url
-        ),
+        webhook_base_url=read.text("WEBHOOK_BASE_URL", sandbox_webhooks, check=_http_url),
         openai_api_style=read.text("OPENAI_API_STYLE", "responses", check=_api_style),
         agent_tracing=read.flag("OPENAI_AGENTS_TRACING", False),
         slack_allowed_bot_ids=read.ids("SLACK_ALLOWED_BOT_IDS", check=_bot_id),

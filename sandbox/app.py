@@ -13,6 +13,7 @@ from sandbox.request_url import RequestUrl
 from sandbox.settings import SandboxSettings
 from sandbox.state_file import StateFile, load_messages
 from sandbox.web_api import web_api_handler
+from sandbox.webhooks import RECEIVED, webhook_received
 from sandbox.workspace import Workspace
 
 WEB_API_METHODS = api_chat.METHODS | api_views.METHODS | api_workspace.METHODS
@@ -23,6 +24,8 @@ def build_sandbox_app(settings: SandboxSettings) -> web.Application:
     api = web_api_handler(WEB_API_METHODS)
     app.router.add_route("*", "/api/{method}", api)
     app.router.add_post("/hooks/{token:.+}", response_url)
+    app.router.add_post("/webhooks/{name:.+}", webhook_received)
+    app[RECEIVED] = set()
     ui.add_routes(app)
     app.router.add_get("/live", _live)
     app.cleanup_ctx.append(_sandbox_context(settings))

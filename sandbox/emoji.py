@@ -11,6 +11,7 @@ EMOJI = {
     "heavy_check_mark": "✔️",
     "hourglass": "⌛",
     "hourglass_flowing_sand": "⏳",
+    "inbox_tray": "📥",
     "information_source": "ℹ️",
     "leftwards_arrow_with_hook": "↩️",
     "lock": "🔒",

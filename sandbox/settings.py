@@ -27,6 +27,8 @@ class SandboxSettings:
     bot_token: str
     state_file: Path | None
     """Where messages are kept between runs (None: in memory only, as in tests)."""
+    webhook_signing_secret: str | None = None
+    """What the sandbox's receiving system (`/webhooks/…`) checks each webhook's signature with."""
 
     @property
     def api_url(self) -> str:
@@ -56,4 +58,5 @@ def load_sandbox_settings(settings: Settings, environ: Mapping[str, str]) -> San
         signing_secret=settings.slack_signing_secret,
         bot_token=settings.slack_bot_token,
         state_file=Path(state_file) if state_file else DEFAULT_STATE_FILE,
+        webhook_signing_secret=settings.webhook_signing_secret,
     )

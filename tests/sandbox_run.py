@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 
-from countersign.settings import SANDBOX_BOT_TOKEN, SANDBOX_SIGNING_SECRET
+from countersign.settings import SANDBOX_BOT_TOKEN, SANDBOX_SIGNING_SECRET, SANDBOX_WEBHOOK_SIGNING_SECRET
 from sandbox.app import build_sandbox_app
 from sandbox.context import SANDBOX, Sandbox
 from sandbox.settings import SandboxSettings
@@ -57,6 +57,7 @@ async def serve_sandbox(
         signing_secret=SANDBOX_SIGNING_SECRET,
         bot_token=SANDBOX_BOT_TOKEN,
         state_file=state_file,
+        webhook_signing_secret=SANDBOX_WEBHOOK_SIGNING_SECRET,
     )
     app = build_sandbox_app(settings)
     runner = web.AppRunner(app, access_log=None)
