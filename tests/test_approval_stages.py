@@ -167,6 +167,8 @@ async def test_a_quorum_of_a_user_group_needs_two_different_members(
     assert await decide(client, handle.id, MANAGER) is None
     assert await decide(client, handle.id, MANAGER) == "You already approved this request."
     await slack.wait_for(lambda: any("Security 1/2" in u for u in updates(slack)), what="1/2 on the card")
+    # `/approvals` lists it only for whom it still waits on.
+    assert await approvers_listed(client, handle.id, [CFO]) == [CFO]
     assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
 
     assert await decide(client, handle.id, CFO) is None

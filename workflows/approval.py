@@ -47,6 +47,7 @@ SLACK_CALL = dict(
 CHECKS_CLICK_ORIGIN = "decide-checks-click-origin"
 CARD_UPDATED_AFTER_THE_ANSWER = "card-updated-after-the-answer"
 RECORDS_WHO_ENDED_IT = "records-who-ended-it"
+LISTS_WHOM_A_QUORUM_WAITS_ON = "lists-whom-a-quorum-still-waits-on"
 # The type of the error a refused `decide_click` fails with; its message is the refusal.
 DECISION_REFUSED = "DecisionRefused"
 
@@ -65,6 +66,8 @@ class ApprovalWorkflow:
         self._status = ApprovalStatus.PENDING
         self._decision: Decision | None = None
         self._message_ts: str | None = None
+        self._listed: list[str] = []
+        """Who `/approvals` lists this for, as last upserted (ApprovalApprovers)."""
 
     @workflow.run
     async def run(self, request: ApprovalRequest) -> ApprovalResult:
@@ -129,6 +132,14 @@ class ApprovalWorkflow:
         while self._status is ApprovalStatus.PENDING:
             if stages.changes != drawn:
                 drawn = stages.changes
+                if (
+                    stages.stage_index == told
+                    and self._listed != self._approvers_now()
+                    and workflow.patched(LISTS_WHOM_A_QUORUM_WAITS_ON)
+                ):
+                    # One approval of a quorum: `/approvals` no longer lists it for whoever
+                    # gave it (a new stage's people are listed below, as they are told).
+                    self._upsert_deciders()
                 await self._redraw_card()
                 continue  # a decision may have come in while Slack was called
             if stages.stage_index != told:
@@ -440,9 +451,10 @@ class ApprovalWorkflow:
 
     def _upsert_deciders(self) -> None:
         """`/approvals` lists what waits on someone at the current stage, until when."""
+        self._listed = self._approvers_now()
         workflow.upsert_search_attributes(
             [
-                sa.APPROVAL_APPROVERS.value_set(self._approvers_now()),
+                sa.APPROVAL_APPROVERS.value_set(self._listed),
                 sa.APPROVAL_EXPIRES_AT.value_set(self._approval().expires_at),
             ]
         )
