@@ -18,6 +18,7 @@ from tests.approvals import (
     CFO,
     FROM_LIST,
     MANAGER,
+    OTHER_APPROVER,
     card_recorded,
     chained_request,
     payments_policy,
@@ -157,22 +158,26 @@ async def test_a_quorum_of_a_user_group_needs_two_different_members(
         name="security",
         stages=[Stage(name="Security", groups=["S0SECURITY"], needs=2, timeout_seconds=3600)],
     )
-    # The members as usergroups.users.list answers them (the agent path resolves them).
-    request = chained_request(security, members={"S0SECURITY": [MANAGER, CFO]})
+    # Three members, as usergroups.users.list answers them (the agent path resolves them).
+    request = chained_request(security, members={"S0SECURITY": [MANAGER, CFO, OTHER_APPROVER]})
     handle = await start_approval(client, settings.temporal_task_queue, request)
     await card_recorded(handle)
     assert "Security 0/2" in shown(slack.calls_to("chat.postMessage")[0])
-    await slack.wait_for(lambda: dms_to(slack, MANAGER) and dms_to(slack, CFO), what="both told")
+    await slack.wait_for(
+        lambda: all(dms_to(slack, u) for u in (MANAGER, CFO, OTHER_APPROVER)), what="all three told"
+    )
 
     assert await decide(client, handle.id, MANAGER) is None
     assert await decide(client, handle.id, MANAGER) == "You already approved this request."
     await slack.wait_for(lambda: any("Security 1/2" in u for u in updates(slack)), what="1/2 on the card")
-    # `/approvals` lists it only for whom it still waits on.
-    assert await approvers_listed(client, handle.id, [CFO]) == [CFO]
     assert (await handle.query(ApprovalWorkflow.get_status)).status is ApprovalStatus.PENDING
+    # `/approvals` lists it only for those it still waits on.
+    assert await approvers_listed(client, handle.id, [CFO, OTHER_APPROVER]) == [CFO, OTHER_APPROVER]
 
     assert await decide(client, handle.id, CFO) is None
-    assert (await handle.result()).status is ApprovalStatus.APPROVED
+    result = await handle.result()
+    assert result.status is ApprovalStatus.APPROVED
+    assert [d.user for d in result.progress.decisions] == [MANAGER, CFO]  # two of the three
 
 
 async def test_reminders_then_escalation_then_expiry_each_on_the_card(

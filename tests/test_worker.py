@@ -11,9 +11,20 @@ import pytest
 from temporalio.client import Client
 
 from bench.child_process import ChildProcess
+from bot.approvals.deciding import submit_decision
 from countersign.settings import Settings
 from domain.models import ApprovalStatus, DecisionSubmission
-from tests.approvals import APPROVER, FROM_LIST, start_approval, waiting_on_its_card
+from tests.approvals import (
+    APPROVER,
+    CFO,
+    FROM_LIST,
+    MANAGER,
+    card_recorded,
+    chained_request,
+    payments_policy,
+    start_approval,
+    waiting_on_its_card,
+)
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from workflows.approval import ApprovalWorkflow
@@ -81,6 +92,31 @@ async def test_a_click_after_the_worker_was_killed_is_applied_by_the_next_one(
     result = await approval.result()
     assert (result.status, result.decision.decided_by) == (ApprovalStatus.APPROVED, APPROVER)
     assert update.args["ts"] == result.message_ts
+
+
+async def test_a_chain_keeps_its_progress_through_a_kill_of_the_worker_between_stages(
+    client: Client, slack: FakeSlackWebApi, settings: Settings, worker_process: Callable
+):
+    above_threshold = {"amount": "50000.00", "currency": "USD", "payee": "ACME", "invoice": "4411"}
+    request = chained_request(payments_policy(), parameters=above_threshold)
+    crashed = await worker_process()
+    approval = await start_approval(client, settings.temporal_task_queue, request)
+    await card_recorded(approval)
+    manager = DecisionSubmission(approved=True, user=MANAGER, origin=FROM_LIST)
+    assert await submit_decision(client, approval.id, manager) is None
+    await slack.wait_for(
+        lambda: any("Manager ✓" in str(c.args.get("blocks")) for c in slack.calls_to("chat.update")),
+        what="the Manager stage approved on the card",
+    )
+    await crashed.kill()
+    await worker_process()
+
+    cfo = DecisionSubmission(approved=True, user=CFO, origin=FROM_LIST)
+    assert await submit_decision(client, approval.id, cfo) is None
+    result = await approval.result()
+
+    assert result.status is ApprovalStatus.APPROVED
+    assert [(d.user, d.stage) for d in result.progress.decisions] == [(MANAGER, 0), (CFO, 1)]
 
 
 async def test_a_click_on_an_approval_the_worker_no_longer_keeps_in_memory_is_applied(
