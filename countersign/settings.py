@@ -31,6 +31,12 @@ SANDBOX_WEBHOOK_BASE_URL = "http://127.0.0.1:3100/webhooks"
 # evicted, its click replays it from its history (tens of milliseconds). Enough for the
 # conversations and approvals that are busy at once, far fewer than the ones waiting.
 DEFAULT_MAX_CACHED_WORKFLOWS = 250
+# How long one turn of a conversation may wait for the model in all (approvals not counted),
+# and how long one model call may take before the thread is told it is still being worked
+# on. A local model on a CPU takes tens of seconds per answer; past five minutes nobody is
+# waiting any more.
+DEFAULT_MODEL_TURN_TIMEOUT_SECONDS = 300
+DEFAULT_MODEL_SLOW_NOTICE_SECONDS = 15
 
 
 class SettingsError(ValueError):
@@ -69,6 +75,10 @@ class Settings:
     """Other apps' bots (bot IDs, B…) whose mentions may ask for approvals; by default none."""
     worker_max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS
     """Workflows the worker keeps in memory between tasks; 0 keeps none (each task replays)."""
+    model_turn_timeout_seconds: int = DEFAULT_MODEL_TURN_TIMEOUT_SECONDS
+    """How long one turn may wait for the model in all; then the thread is told so."""
+    model_slow_notice_seconds: int = DEFAULT_MODEL_SLOW_NOTICE_SECONDS
+    """After this long on one model call, the thread says "Still working on it…" (once a turn)."""
 
     @property
     def model(self) -> str | None:
@@ -130,6 +140,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         slack_allowed_bot_ids=read.ids("SLACK_ALLOWED_BOT_IDS", check=_bot_id),
         worker_max_cached_workflows=read.integer(
             "WORKER_MAX_CACHED_WORKFLOWS", DEFAULT_MAX_CACHED_WORKFLOWS, low=0, high=100_000
+        ),
+        model_turn_timeout_seconds=read.integer(
+            "MODEL_TURN_TIMEOUT_SECONDS", DEFAULT_MODEL_TURN_TIMEOUT_SECONDS, low=1, high=3600
+        ),
+        model_slow_notice_seconds=read.integer(
+            "MODEL_SLOW_NOTICE_SECONDS", DEFAULT_MODEL_SLOW_NOTICE_SECONDS, low=1, high=3600
         ),
     )
 
