@@ -79,8 +79,15 @@ class SlackActivities:
     @activity.defn
     async def post_thread_reply(self, reply: ThreadReply) -> str:
         """Answers in the request's thread: the agent's words, inert, then the record of
-        what was approved and run, built by code. Returns the reply's ts."""
+        what was approved and run, built by code. Returns the reply's ts.
+
+        A reply `replacing` an earlier message of ours is drawn over it (chat.update)."""
         names = await self._names.names_of(people_in_reply(reply))
+        if reply.replacing:
+            await self._call(
+                "chat.update", channel=reply.channel, ts=reply.replacing, **build_thread_reply(reply, names)
+            )
+            return reply.replacing
         response = await self._call(
             "chat.postMessage",
             channel=reply.channel,

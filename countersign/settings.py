@@ -36,6 +36,12 @@ WEBHOOK_SECRET_PREFIX = "whsec_"
 # evicted, its click replays it from its history (tens of milliseconds). Enough for the
 # conversations and approvals that are busy at once, far fewer than the ones waiting.
 DEFAULT_MAX_CACHED_WORKFLOWS = 250
+# How long one turn of a conversation may wait for the model in all (approvals not counted),
+# and how long one model call may take before the thread is told it is still being worked
+# on. A local model on a CPU takes tens of seconds per answer; past five minutes nobody is
+# waiting any more.
+DEFAULT_MODEL_TURN_TIMEOUT_SECONDS = 300
+DEFAULT_MODEL_SLOW_NOTICE_SECONDS = 15
 
 
 class SettingsError(ValueError):
@@ -78,6 +84,10 @@ class Settings:
     approval_signing_key: str | None = None
     """PEM of the Ed25519 key that signs approval receipts (checked at start); None: the key
     kept in `.countersign/` (countersign.receipts.configured)."""
+    model_turn_timeout_seconds: int = DEFAULT_MODEL_TURN_TIMEOUT_SECONDS
+    """How long one turn may wait for the model in all; then the thread is told so."""
+    model_slow_notice_seconds: int = DEFAULT_MODEL_SLOW_NOTICE_SECONDS
+    """After this long on one model call, the thread says "Still working on it…" (once a turn)."""
 
     @property
     def model(self) -> str | None:
@@ -144,6 +154,12 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
             "WORKER_MAX_CACHED_WORKFLOWS", DEFAULT_MAX_CACHED_WORKFLOWS, low=0, high=100_000
         ),
         approval_signing_key=read.signing_key("APPROVAL_SIGNING_KEY"),
+        model_turn_timeout_seconds=read.integer(
+            "MODEL_TURN_TIMEOUT_SECONDS", DEFAULT_MODEL_TURN_TIMEOUT_SECONDS, low=1, high=3600
+        ),
+        model_slow_notice_seconds=read.integer(
+            "MODEL_SLOW_NOTICE_SECONDS", DEFAULT_MODEL_SLOW_NOTICE_SECONDS, low=1, high=3600
+        ),
     )
 
 

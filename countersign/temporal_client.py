@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 from agents.models.openai_provider import OpenAIProvider
-from openai import AsyncOpenAI
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
 from temporalio.converter import DataConverter
@@ -18,6 +17,7 @@ from temporalio.openai_agents import (
 )
 from temporalio.service import TLSConfig
 
+from countersign.model_client import CompatibleOpenAI
 from countersign.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,15 @@ log = logging.getLogger(__name__)
 # The agents plugin's converter (pydantic-aware JSON); every client, the bot's included,
 # uses it so payloads read the same on both sides.
 DATA_CONVERTER = DataConverter(payload_converter_class=OpenAIPayloadConverter)
+# One attempt at a model call; a longer answer is retried (or the turn's bound ends it).
+MODEL_CALL_TIMEOUT = timedelta(seconds=120)
 
 
 def agents_plugin(settings: Settings) -> OpenAIAgentsPlugin:
     """Model calls become activities with a timeout; Temporal's retry policy does the
     retrying, so the OpenAI client itself does not."""
-    client = AsyncOpenAI(
+    turn_timeout = timedelta(seconds=settings.model_turn_timeout_seconds)
+    client = CompatibleOpenAI(
         # Without a key the agent runs in approval-only mode and never calls a model.
         api_key=settings.openai_api_key or "not-configured",
         base_url=settings.openai_base_url,
@@ -38,7 +41,10 @@ def agents_plugin(settings: Settings) -> OpenAIAgentsPlugin:
     )
     return OpenAIAgentsPlugin(
         model_params=ModelActivityParameters(
-            start_to_close_timeout=timedelta(seconds=120),
+            # Inside the turn's bound (MODEL_TURN_TIMEOUT_SECONDS), attempts and retries
+            # together: the workflow stops waiting then, and so does the activity.
+            start_to_close_timeout=min(MODEL_CALL_TIMEOUT, turn_timeout),
+            schedule_to_close_timeout=turn_timeout,
             # 429s and 5xx retry a few times (about 8 s in all); a 401 fails at once. Then
             # the agent tells the thread what failed instead of waiting on a dead model.
             retry_policy=RetryPolicy(

@@ -170,6 +170,9 @@ class ThreadReply:
     """The agent's words (format 2: drawn inert, never as mrkdwn)."""
     records: list[ActionRecord] = field(default_factory=list)
     format: int = 1
+    replacing: str | None = None
+    """The ts of a message of ours this reply takes the place of ("Still working on it…"):
+    that message is updated instead of a new one posted."""
 
 
 @dataclass

@@ -32,6 +32,15 @@ def test_the_worker_keeps_a_bounded_number_of_workflows_in_memory(written: str |
     assert load_settings(environ, env_file=NO_FILE).worker_max_cached_workflows == cached
 
 
+def test_a_turn_waits_for_the_model_five_minutes_and_says_it_is_slow_after_fifteen_seconds():
+    defaults = load_settings({}, env_file=NO_FILE)
+    shortened = {"MODEL_TURN_TIMEOUT_SECONDS": "3", "MODEL_SLOW_NOTICE_SECONDS": "1"}
+    short = load_settings(shortened, env_file=NO_FILE)
+
+    assert (defaults.model_turn_timeout_seconds, defaults.model_slow_notice_seconds) == (300, 15)
+    assert (short.model_turn_timeout_seconds, short.model_slow_notice_seconds) == (3, 1)
+
+
 def test_a_real_bot_token_talks_to_real_slack():
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, env_file=NO_FILE)
 
@@ -85,6 +94,8 @@ def test_no_bot_may_ask_unless_its_id_is_allowed(written: str | None, allowed: s
             "WORKER_MAX_CACHED_WORKFLOWS must be a whole number from 0 to 100000 (got '-1')",
         ),
         ({"WORKER_MAX_CACHED_WORKFLOWS": "1e3"}, "WORKER_MAX_CACHED_WORKFLOWS must be a whole number"),
+        ({"MODEL_TURN_TIMEOUT_SECONDS": "0"}, "MODEL_TURN_TIMEOUT_SECONDS must be a whole number from 1"),
+        ({"MODEL_SLOW_NOTICE_SECONDS": "15s"}, "MODEL_SLOW_NOTICE_SECONDS must be a whole number"),
     ],
 )
 def test_a_malformed_or_missing_setting_is_named(environ, named):

@@ -7,16 +7,18 @@ event are dropped by its ts. With no model configured (approval-only mode), each
 goes for approval as written and the thread gets the outcome.
 """
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from agents import Agent, RunConfig, Runner
+    from agents import Agent, ModelSettings, RunConfig, Runner, RunResult
     from agents.exceptions import AgentsException
     from temporalio.openai_agents import AgentsWorkflowError
 
@@ -35,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.agent_tools import Turn, agent_tools, root_cause, unshowable
     from workflows.approval import SLACK_CALL
     from workflows.ask_for_approval import ask_for_approval
+    from workflows.model_failure import no_answer, timed_out, too_slow, what_failed
+    from workflows.model_wait import ModelBounds, ModelClock, within_bounds
 
 # What an approval-only request is called on its card; there is no catalog action.
 APPROVAL_ONLY_ACTION = "request"
@@ -50,6 +54,21 @@ MAX_MODEL_TURNS = 12
 # workflow.patched IDs: each guards a change to what the workflow does, so conversations
 # that were already running when it shipped replay their history unchanged.
 ANSWERS_MENTION_AT_IDLE_TIMEOUT = "answers-a-mention-at-the-idle-timeout"
+BOUNDS_THE_WAIT_FOR_THE_MODEL = "bounds-the-wait-for-the-model"
+SURVIVES_A_REFUSED_REPLY = "survives-a-reply-slack-refuses"
+STILL_WORKING = "⏳ Still working on it…"
+# The notice is a courtesy: a Slack that does not take it soon must not hold up the turn.
+NOTICE_CALL = dict(start_to_close_timeout=timedelta(seconds=10), retry_policy=RetryPolicy(maximum_attempts=3))
+
+
+@dataclass
+class Notice:
+    """The "Still working on it…" message of the turn being answered."""
+
+    ts: str
+    records_before: int
+    """How many approvals the turn had asked for when it was posted: none since, and the
+    answer takes its place; otherwise cards came below it, and the answer goes below them."""
 
 
 @dataclass
@@ -79,6 +98,7 @@ class AgentWorkflow:
     def __init__(self, conversation: Conversation) -> None:
         self._conversation = conversation
         self._answers: list[AgentAnswer] = []
+        self._notice: Notice | None = None
 
     @workflow.run
     async def run(self, conversation: Conversation) -> list[AgentAnswer]:
@@ -102,9 +122,7 @@ class AgentWorkflow:
             request = conversation.pending.pop(0)
             answer = await self._answer(setup, request)
             self._answers.append(answer)
-            await workflow.execute_activity_method(
-                SlackActivities.post_thread_reply, thread_reply(request, answer), **SLACK_CALL
-            )
+            await self._post_reply(request, answer)
         # A long thread starts a fresh history, carrying what the model remembers and what waits.
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(carried_forward(conversation))
@@ -140,25 +158,100 @@ class AgentWorkflow:
             instructions=INSTRUCTIONS,
             tools=agent_tools(setup.catalog.actions, turn),
             model=setup.model,
+            # Said explicitly, on every call: OpenAI assumes "auto", other servers do not
+            # (llama-cpp-python's leaves the tools out of the prompt). It is only arguments
+            # of the model activity, so histories replay unchanged.
+            model_settings=ModelSettings(tool_choice="auto"),
+            reset_tool_choice=False,
         )
         remembered = [item for items in self._conversation.turns[-TURNS_REMEMBERED:] for item in items]
         said = {"role": "user", "content": user_message(request.user, request.text)}
+        run = dict(max_turns=MAX_MODEL_TURNS, run_config=RunConfig(tracing_disabled=not setup.tracing))
         try:
-            result = await Runner.run(
-                agent,
-                [*remembered, said],
-                max_turns=MAX_MODEL_TURNS,
-                run_config=RunConfig(tracing_disabled=not setup.tracing),
-            )
+            if workflow.patched(BOUNDS_THE_WAIT_FOR_THE_MODEL):
+                result = await self._run_within_bounds(setup, turn, agent, [*remembered, said], run)
+            else:
+                result = await Runner.run(agent, [*remembered, said], **run)
         except (AgentsException, AgentsWorkflowError, ActivityError) as err:
-            workflow.logger.warning("The agent could not finish: %s", root_cause(err))
-            text = f"⚠️ I could not finish this request: {root_cause(err).rstrip('.')}."
-            return _answer(text, turn)
+            if timed_out(err):
+                result = None
+            else:
+                workflow.logger.warning("The agent could not finish: %s", root_cause(err))
+                failed = what_failed(err, setup.api_style)
+                return _answer(f"⚠️ I could not finish this request: {failed}.", turn)
+        if result is None:
+            workflow.logger.warning("The model did not answer in time")
+            return _answer(f"⚠️ {too_slow(setup.model_turn_timeout_seconds, bool(turn.records))}", turn)
         turns = self._conversation.turns
         turns.append(result.to_input_list()[len(remembered) :])
         # Only the last ones are read; the same commands as keeping them all.
         del turns[:-TURNS_REMEMBERED]
-        return _answer(str(result.final_output), turn)
+        output = result.final_output
+        text = (output if isinstance(output, str) else str(output or "")).strip()
+        # Slack refuses an empty message, and an empty thread reads as a hang.
+        return _answer(text or no_answer(bool(turn.records)), turn)
+
+    async def _run_within_bounds(
+        self, setup: AgentSetup, turn: Turn, agent: Agent, said: list[Any], run: dict[str, Any]
+    ) -> RunResult | None:
+        """The agent's run, told in the thread once the model is slow, and ended once the
+        turn has waited MODEL_TURN_TIMEOUT_SECONDS for it (then None)."""
+        clock = ModelClock()
+        running = asyncio.create_task(Runner.run(agent, said, hooks=clock, **run))
+        bounds = ModelBounds(
+            turn=timedelta(seconds=setup.model_turn_timeout_seconds),
+            slow=timedelta(seconds=setup.model_slow_notice_seconds),
+        )
+
+        async def tell_slow() -> None:
+            await self._post_notice(turn)
+
+        if await within_bounds(running, clock, bounds, tell_slow):
+            return await running
+        try:
+            await running  # its model activity is cancelled with it
+        except (asyncio.CancelledError, AgentsException, AgentsWorkflowError, ActivityError):
+            pass  # however the cancel surfaced: the turn ran out of time
+        return None
+
+    async def _post_notice(self, turn: Turn) -> None:
+        request = turn.request
+        notice = ThreadReply(request.channel, request.thread_ts, STILL_WORKING, format=REPLY_FORMAT_INERT)
+        try:
+            ts = await workflow.execute_activity_method(
+                SlackActivities.post_thread_reply, notice, **NOTICE_CALL
+            )
+        except ActivityError as err:
+            workflow.logger.warning("Could not say the model is slow: %s", err.cause or err)
+            return
+        self._notice = Notice(ts, records_before=len(turn.records))
+
+    async def _post_reply(self, request: AgentRequest, answer: AgentAnswer) -> None:
+        """The answer in the thread, in place of the turn's notice when nothing came below
+        it. A reply Slack refuses (no_text, msg_too_long, invalid_blocks) gets a line of
+        ours instead: the conversation goes on."""
+        reply = thread_reply(request, answer)
+        notice, self._notice = self._notice, None
+        if notice and notice.records_before == len(answer.records):
+            reply = dataclasses.replace(reply, replacing=notice.ts)
+        try:
+            await workflow.execute_activity_method(SlackActivities.post_thread_reply, reply, **SLACK_CALL)
+        except ActivityError as err:
+            # Before this, the refusal failed the workflow: those histories end so.
+            if not workflow.patched(SURVIVES_A_REFUSED_REPLY):
+                raise
+            why = err.cause.message if isinstance(err.cause, ApplicationError) else str(err.cause or err)
+            workflow.logger.warning("Slack refused the answer: %s", why)
+            line = f"⚠️ This answer could not be shown: {why.rstrip('.')}."
+            if answer.records:
+                line += " What was approved and run is on each card above."
+            fallback = dataclasses.replace(reply, text=line, records=[], replacing=None)
+            try:
+                await workflow.execute_activity_method(
+                    SlackActivities.post_thread_reply, fallback, **SLACK_CALL
+                )
+            except ActivityError as again:
+                workflow.logger.warning("Slack refused the fallback line too: %s", again.cause or again)
 
 
 def carried_forward(conversation: Conversation) -> Conversation:

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.approval_rules import decision_for_model
     from domain.catalog import ActionSpec, validate_arguments
     from domain.execution import EXECUTION_CALL, approval_request_for, execution_request_for
+    from domain.fingerprint import fingerprint
     from domain.models import (
         ActionRecord,
         AgentRequest,
@@ -40,6 +41,7 @@ CONFIRMATION_ACTION = "confirmation"
 # that were already running when it shipped replay their history unchanged.
 REFUSES_UNSHOWABLE = "refuses-requests-no-card-can-show"
 CARD_SHOWS_WHAT_RAN = "card-shows-what-ran"
+ASKS_ONCE_A_TURN = "a-rejected-call-is-not-asked-again-in-the-turn"
 CARD_UPDATE = dict(start_to_close_timeout=timedelta(seconds=30))
 
 
@@ -49,6 +51,12 @@ class Turn:
 
     request: AgentRequest
     records: list[ActionRecord] = field(default_factory=list)
+
+    def rejection_of(self, request: ApprovalRequest) -> ActionRecord | None:
+        """This turn's rejection of the same action with the same arguments, if any."""
+        asked = fingerprint(request.action, request.parameters)
+        rejected = [r for r in self.records if r.approval.status is ApprovalStatus.REJECTED]
+        return next((r for r in rejected if r.approval.fingerprint == asked), None)
 
 
 def agent_tools(actions: list[ActionSpec], turn: Turn) -> list[FunctionTool]:
@@ -72,6 +80,8 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
             channel=turn.request.channel,
             thread_ts=turn.request.thread_ts,
         )
+        if refused := _rejected_before(turn, request):
+            return refused
         if problem := unshowable(request):
             return f"Error: nothing was sent for approval, because {problem}. Shorten the arguments."
         try:
@@ -141,6 +151,8 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
             thread_ts=turn.request.thread_ts,
             approval_only=True,
         )
+        if refused := _rejected_before(turn, request):
+            return refused
         if problem := unshowable(request):
             return f"Error: nothing was sent for confirmation, because {problem}. Say it in fewer words."
         result = await _ask(request)
@@ -169,6 +181,22 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
             "additionalProperties": False,
         },
         on_invoke_tool=invoke,
+    )
+
+
+def _rejected_before(turn: Turn, request: ApprovalRequest) -> str | None:
+    """What the model hears instead of a second card for a call already rejected in this
+    turn: the instructions ask it not to, and this is the gate that holds when it does.
+    The requester's next mention is a new turn, and may ask again."""
+    rejected = turn.rejection_of(request)
+    # Asked only on a repeat: histories from before this asked again, and replay so.
+    if rejected is None or not workflow.patched(ASKS_ONCE_A_TURN):
+        return None
+    decided = decision_for_model(rejected.approval.status, rejected.approval.decision)
+    return (
+        f"{decided}. This exact call was already rejected while answering this request, so it "
+        "was NOT sent for approval again and NOT run. Tell the requester who rejected it and "
+        "why; they can ask again in a new message."
     )
 
 

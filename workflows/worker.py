@@ -76,7 +76,7 @@ def build_worker(
             slack.post_thread_reply,
             deciders.members_of_groups,
             deciders.tell_decider,
-            AgentSetupActivities(AgentSetup(catalog, settings.model, settings.agent_tracing)).get_agent_setup,
+            AgentSetupActivities(agent_setup(settings, catalog)).get_agent_setup,
             executors.execute_action,
         ],
         plugins=[agents_plugin(settings)],
@@ -85,6 +85,18 @@ def build_worker(
         # Bounded well below the approvals that may be waiting, so memory stays flat with
         # them; an evicted approval is replayed when its click comes.
         max_cached_workflows=settings.worker_max_cached_workflows,
+    )
+
+
+def agent_setup(settings: Settings, catalog: ActionCatalog) -> AgentSetup:
+    """What the agent workflows learn of the worker's settings (recorded in their history)."""
+    return AgentSetup(
+        catalog,
+        settings.model,
+        settings.agent_tracing,
+        api_style=settings.openai_api_style,
+        model_turn_timeout_seconds=settings.model_turn_timeout_seconds,
+        model_slow_notice_seconds=settings.model_slow_notice_seconds,
     )
 
 

@@ -8,8 +8,13 @@ OPENAI_BASE_URL) at it.
 Each request takes the next turn of the script: tool calls, or a final message. A turn
 may be a function of the request, to answer from what the model was shown. Every request
 is recorded, so a test can assert what the model saw (tool results, rejection reasons).
+
+It can also act like the servers that are not OpenAI (`FakeOpenAI(like="llama.cpp")`):
+no Responses API (404), and a 500 "Input should be a valid string" for an assistant
+message whose `content` is null, as llama-cpp-python's `llama_cpp.server` answers.
 """
 
+import asyncio
 import itertools
 import json
 import time
@@ -37,6 +42,8 @@ class Turn:
 
     tool_calls: list[ToolCall] = field(default_factory=list)
     text: str = ""
+    delay: float = 0
+    """Seconds the answer takes (a slow or hung model)."""
 
 
 def tool_call(name: str, arguments: dict[str, Any] | str | None = None) -> Turn:
@@ -47,8 +54,8 @@ def tool_calls(*calls: ToolCall) -> Turn:
     return Turn(tool_calls=list(calls))
 
 
-def message(text: str) -> Turn:
-    return Turn(text=text)
+def message(text: str, *, delay: float = 0) -> Turn:
+    return Turn(text=text, delay=delay)
 
 
 @dataclass
@@ -91,8 +98,25 @@ class ModelRequest:
             return [_text(i.get("content")) for i in items if i.get("role") == "user"]
         return [_text(m.get("content")) for m in self.body.get("messages", []) if m.get("role") == "user"]
 
+    @property
+    def null_contents(self) -> list[dict[str, Any]]:
+        """Chat messages sent with `"content": null` (valid for OpenAI beside tool calls,
+        refused by stricter servers)."""
+        return [m for m in self.body.get("messages", []) if "content" in m and m["content"] is None]
+
 
 ScriptItem = Turn | Callable[[ModelRequest], Turn]
+
+Like = Literal["openai", "llama.cpp"]
+# What llama-cpp-python 0.3.36's server answers for an assistant message with null content:
+# pydantic's errors, one per member of the messages union, in a 500.
+LLAMA_CPP_NULL_CONTENT = (
+    "7 validation errors:\n"
+    "  {'type': 'string_type', 'loc': ('body', 'messages', 2, 'typed-dict', 'content'), "
+    "'msg': 'Input should be a valid string', 'input': None}\n"
+    "  {'type': 'missing', 'loc': ('body', 'messages', 2, 'typed-dict', 'tool_call_id'), "
+    "'msg': 'Field required', 'input': {'role': 'assistant', 'content': None}}"
+)
 
 _ERRORS = {
     401: ("invalid_request_error", "invalid_api_key", "Incorrect API key provided."),
@@ -104,8 +128,10 @@ _ERRORS = {
 class FakeOpenAI:
     """Serve with `await start()`; `base_url` ends in /v1 like the real API's."""
 
-    def __init__(self, *script: ScriptItem, api_key: str | None = None) -> None:
+    def __init__(self, *script: ScriptItem, api_key: str | None = None, like: Like = "openai") -> None:
         self.requests: list[ModelRequest] = []
+        self.like = like
+        self._stopping = asyncio.Event()
         self._script: list[ScriptItem] = list(script)
         self._failures: list[int] = []
         self._api_key = api_key
@@ -127,6 +153,7 @@ class FakeOpenAI:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # a hung answer ends now, not when the test's runner gives up
         if self._runner:
             await self._runner.cleanup()
 
@@ -135,9 +162,10 @@ class FakeOpenAI:
         self._script.extend(script)
         return self
 
-    def fail(self, status: Literal[401, 429, 500], *, times: int = 1) -> None:
-        """The next `times` requests get this error, as OpenAI words it; the script waits."""
-        self._failures.extend([status] * times)
+    def fail(self, status: int, *, times: int = 1, text: str | None = None) -> None:
+        """The next `times` requests get this error, as OpenAI words it (or as `text`);
+        the script waits."""
+        self._failures.extend([(status, text)] * times)
 
     @property
     def answered(self) -> list[ModelRequest]:
@@ -152,6 +180,11 @@ class FakeOpenAI:
         )
 
     async def _responses(self, request: web.Request) -> web.Response:
+        if self.like == "llama.cpp":
+            # FastAPI's answer for a route it does not have.
+            self.requests.append(ModelRequest("responses", await request.json(), dict(request.headers), 404))
+            await self._changes.notify()
+            return web.json_response({"detail": "Not Found"}, status=404)
         return await self._answer("responses", request)
 
     async def _chat(self, request: web.Request) -> web.Response:
@@ -161,28 +194,40 @@ class FakeOpenAI:
         recorded = ModelRequest(api, await request.json(), dict(request.headers))
         self.requests.append(recorded)
         try:
-            status, body = self._next(recorded)
+            status, body, delay = self._next(recorded)
+            if delay:
+                await self._notify_and_wait(delay)
             recorded.status = status
             headers = {"retry-after-ms": "10"} if status == 429 else {}
             return web.json_response(body, status=status, headers=headers)
         finally:
             await self._changes.notify()
 
-    def _next(self, request: ModelRequest) -> tuple[int, dict[str, Any]]:
+    async def _notify_and_wait(self, delay: float) -> None:
+        await self._changes.notify()  # the request is seen while its answer is still coming
+        try:
+            await asyncio.wait_for(self._stopping.wait(), delay)
+        except TimeoutError:
+            pass
+
+    def _next(self, request: ModelRequest) -> tuple[int, dict[str, Any], float]:
         if self._api_key and request.headers.get("Authorization") != f"Bearer {self._api_key}":
-            return _error(401)
+            return (*_error(401), 0)
         if self._failures:
-            return _error(self._failures.pop(0))
+            return (*_error(*self._failures.pop(0)), 0)
         if request.body.get("stream"):
-            return _error(400, "The fake model server does not stream; use a non-streaming run.")
+            return (*_error(400, "The fake model server does not stream; use a non-streaming run."), 0)
+        if self.like == "llama.cpp" and request.null_contents:
+            return (*_error(500, LLAMA_CPP_NULL_CONTENT), 0)
         if not self._script:
-            return _error(400, f"The fake model's script has no turn left for request {len(self.requests)}.")
+            no_turn = f"The fake model's script has no turn left for request {len(self.requests)}."
+            return (*_error(400, no_turn), 0)
         item = self._script.pop(0)
         turn = item(request) if callable(item) else item
         model = request.body.get("model", "fake")
         if request.api == "responses":
-            return 200, self._response(turn, model)
-        return 200, self._chat_completion(turn, model)
+            return 200, self._response(turn, model), turn.delay
+        return 200, self._chat_completion(turn, model), turn.delay
 
     def _response(self, turn: Turn, model: str) -> dict[str, Any]:
         output: list[dict[str, Any]] = [

@@ -363,6 +363,20 @@ async def two_turns_in_a_thread(stack: Stack) -> list[str]:
     return [thread.workflow_id, approval_id]
 
 
+async def rejected_call_proposed_again(stack: Stack) -> list[str]:
+    """A wire rejected, the same wire proposed again in the turn (answered without a card),
+    then an empty answer (the thread gets a line of ours)."""
+    stack.model.then(tool_call("wire_transfer", WIRE), tool_call("wire_transfer", WIRE), message(""))
+    thread = Thread(stack)
+    await thread.say("wire $5,000 to ACME Corp for invoice 4411")
+    approval_id = await thread.decide(
+        1, DecisionSubmission(approved=False, user=MANAGER, reason="Paid last week")
+    )
+    await thread.answers(1)
+    assert len(cards(stack.slack)) == 1
+    return [thread.workflow_id, approval_id]
+
+
 Scenario = Callable[[Stack], Awaitable[list[str]]]
 # name → (flow, whether its worker has a model). The name is the folder its histories go in.
 SCENARIOS: dict[str, tuple[Scenario, bool]] = {
@@ -380,6 +394,7 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "agent-approval-only-approved": (approval_only_request_approved, False),
     "agent-wire-transfer-approved-and-run": (wire_transfer_approved_and_run, True),
     "agent-two-turns-in-a-thread": (two_turns_in_a_thread, True),
+    "agent-rejected-call-proposed-again": (rejected_call_proposed_again, True),
     "agent-channel-access-by-quorum": (channel_access_by_quorum, True),
 }
 
