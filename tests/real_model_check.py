@@ -12,11 +12,11 @@ approved, the webhook run exactly once with the card's arguments; then a rejecte
 nothing run. Every turn must end with a line in the thread. The model is far too weak to
 judge the agent by; it checks the protocol.
 
-Known (2026-12, llama-cpp-python 0.3.36): for this GGUF the server logs "Using fallback chat
-format: llama-2", which parses no tool calls, so the model only ever answers in text and the
-check stops at "the model never called a tool". `--chat_format chatml-function-calling`
-parses them, but crashes on a JSON-schema `pattern` containing `\.` (the example catalog's
-amounts): the next step is a catalog of the check's own without such patterns.
+Known (2026-12, llama-cpp-python 0.3.36): for this GGUF the server falls back to the
+llama-2 chat format, which parses no tool calls, so it is started with
+`--chat_format chatml-function-calling`. That format's grammar crashes on a JSON-schema
+`pattern` containing `\.` (the example catalog's amounts), so the check uses a catalog of
+its own: the example's wire transfer and its payments policy, without patterns.
 """
 
 import asyncio
@@ -41,8 +41,10 @@ from domain.models import AgentRequest, ApprovalStatus, DecisionSubmission
 from tests.agents import send_message
 from tests.approvals import FROM_LIST, MANAGER, REQUESTER
 from tests.bot.cards import cards, thread_replies
+from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
+from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.agent import AgentWorkflow
 from workflows.approval import ApprovalWorkflow
 from workflows.worker import build_worker
@@ -54,6 +56,31 @@ ASK = (
     "Call the wire_transfer tool with amount 5000.00, currency USD, payee ACME Corp, "
     "account DE89370400440532013000, reference invoice 4411."
 )
+# The example's wire transfer and its policy, without the `pattern`s that crash the server's
+# chatml-function-calling grammar.
+CATALOG = """
+policies:
+  payments:
+    stages:
+      - {name: Manager, approvers: [U02GRACEHO]}
+actions:
+  - name: wire_transfer
+    description: Send money by bank wire to a payee, with the amount, currency, payee and account given.
+    policy: payments
+    parameters:
+      type: object
+      properties:
+        amount: {type: string, description: 'Amount with two decimals, like "5000.00".'}
+        currency: {type: string, enum: [USD, EUR, GBP]}
+        payee: {type: string}
+        account: {type: string}
+        reference: {type: string}
+      required: [amount, currency, payee, account, reference]
+      additionalProperties: false
+    executor:
+      kind: webhook
+      url: ${WEBHOOK_BASE_URL}/wire-transfer
+"""
 # A 270M model calls the tool only some of the time; each try is a new thread.
 TRIES = 6
 STARTED = time.monotonic()
@@ -107,7 +134,10 @@ def free_port() -> int:
 def start_server(python: Path, model: str, port: int) -> subprocess.Popen:
     log = open(WORKDIR / "server.log", "w")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(
-        [python, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1", "--port", str(port)],
+        [
+            *(python, "-m", "llama_cpp.server", "--model", model, "--host", "127.0.0.1"),
+            *("--port", str(port), "--chat_format", "chatml-function-calling"),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -142,8 +172,18 @@ async def one_thread(client: Client, task_queue: str, slack: FakeSlackWebApi, ap
             ApprovalWorkflow.decide,
             DecisionSubmission(approved=approve, user=MANAGER, reason=reason, origin=FROM_LIST),
         )
+    decided = before_cards + 1
     while not (answers := await agent.query(AgentWorkflow.get_answers)):
         assert time.monotonic() < deadline + 600, "no answer in the thread"
+        # A small model may ask for another, different transfer: only the first is wanted.
+        for extra in cards(slack)[decided:]:
+            extra_id = extra.args["blocks"][-1]["elements"][0]["value"]
+            say(f"  the model asked again ({extra_id}): rejected")
+            await client.get_workflow_handle_for(ApprovalWorkflow.run, extra_id).signal(
+                ApprovalWorkflow.decide,
+                DecisionSubmission(approved=False, user=MANAGER, reason="Only one", origin=FROM_LIST),
+            )
+            decided += 1
         await asyncio.sleep(1)
     await slack.wait_for(lambda: len(thread_replies(slack)) > before_replies, what="the reply")
     say(f"  thread answered: {answers[0].text[:200]!r}")
@@ -157,7 +197,9 @@ async def run_flow(base_url: str) -> None:
         data_converter=DATA_CONVERTER,
     )
     slack = await FakeSlackWebApi().start()
-    webhooks = await FakeWebhookReceiver("real-check-secret").start()
+    webhooks = await FakeWebhookReceiver(WEBHOOK_SECRET, JWKS).start()
+    catalog = WORKDIR / "actions.yml"
+    catalog.write_text(CATALOG)
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-check",
@@ -165,7 +207,9 @@ async def run_flow(base_url: str) -> None:
             "SLACK_API_URL": slack.api_url,
             "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
             "TEMPORAL_TASK_QUEUE": f"real-check-{uuid.uuid4()}",
-            "WEBHOOK_SIGNING_SECRET": "real-check-secret",
+            "WEBHOOK_SIGNING_SECRET": WEBHOOK_SECRET,
+            "APPROVAL_SIGNING_KEY": SIGNING_KEY_PEM,
+            "ACTION_CATALOG": str(catalog),
             "WEBHOOK_BASE_URL": webhooks.url,
             "OPENAI_BASE_URL": base_url,
             "OPENAI_API_KEY": "not-needed",

@@ -188,6 +188,26 @@ async def test_a_call_rejected_in_this_turn_is_not_asked_again_until_the_next_me
     assert webhooks.attempts == []
 
 
+async def test_a_call_approved_and_run_in_this_turn_is_not_asked_or_run_again(
+    client: Client, settings: Settings, slack: FakeSlackWebApi, model: FakeOpenAI, webhooks
+):
+    model.then(
+        tool_call("wire_transfer", WIRE),
+        tool_call("wire_transfer", WIRE),  # a small model looping: the same wire again
+        message("Sent."),
+    )
+    thread = Thread(client, settings, slack)
+    async with worker_for(client, settings, model.base_url):
+        await thread.say("wire $5,000 to ACME Corp for invoice 4411")
+        await thread.decide(approved=True)
+        (answer,) = await answered(thread.agent)
+        told = model.requests[2].tool_outputs[-1]
+
+    assert "already ran" in told and "NOT run a second time" in told
+    assert len(cards(slack)) == 1 and len(answer.records) == 1
+    assert len(webhooks.accepted) == 1, "one wire, once"
+
+
 async def test_a_slow_model_is_said_to_be_slow_once_and_the_answer_takes_the_notices_place(
     client: Client, settings: Settings, slack: FakeSlackWebApi, model: FakeOpenAI
 ):

@@ -52,11 +52,19 @@ class Turn:
     request: AgentRequest
     records: list[ActionRecord] = field(default_factory=list)
 
-    def rejection_of(self, request: ApprovalRequest) -> ActionRecord | None:
-        """This turn's rejection of the same action with the same arguments, if any."""
+    def settled_before(self, request: ApprovalRequest) -> ActionRecord | None:
+        """This turn's record of the same action with the same arguments, if it settled
+        them: rejected, or approved and run (a second card for either is a model looping,
+        and for a wire a second payment). An approved call that failed to run may be
+        asked again."""
         asked = fingerprint(request.action, request.parameters)
-        rejected = [r for r in self.records if r.approval.status is ApprovalStatus.REJECTED]
-        return next((r for r in rejected if r.approval.fingerprint == asked), None)
+        settled = [
+            r
+            for r in self.records
+            if r.approval.status is ApprovalStatus.REJECTED
+            or (r.approval.status is ApprovalStatus.APPROVED and r.execution and r.execution.succeeded)
+        ]
+        return next((r for r in settled if r.approval.fingerprint == asked), None)
 
 
 def agent_tools(actions: list[ActionSpec], turn: Turn) -> list[FunctionTool]:
@@ -80,7 +88,7 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
             channel=turn.request.channel,
             thread_ts=turn.request.thread_ts,
         )
-        if refused := _rejected_before(turn, request):
+        if refused := _settled_before(turn, request):
             return refused
         if problem := unshowable(request):
             return f"Error: nothing was sent for approval, because {problem}. Shorten the arguments."
@@ -151,7 +159,7 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
             thread_ts=turn.request.thread_ts,
             approval_only=True,
         )
-        if refused := _rejected_before(turn, request):
+        if refused := _settled_before(turn, request):
             return refused
         if problem := unshowable(request):
             return f"Error: nothing was sent for confirmation, because {problem}. Say it in fewer words."
@@ -184,15 +192,20 @@ def _wait_for_confirmation_tool(turn: Turn) -> FunctionTool:
     )
 
 
-def _rejected_before(turn: Turn, request: ApprovalRequest) -> str | None:
+def _settled_before(turn: Turn, request: ApprovalRequest) -> str | None:
     """What the model hears instead of a second card for a call already rejected in this
     turn: the instructions ask it not to, and this is the gate that holds when it does.
     The requester's next mention is a new turn, and may ask again."""
-    rejected = turn.rejection_of(request)
+    settled = turn.settled_before(request)
     # Asked only on a repeat: histories from before this asked again, and replay so.
-    if rejected is None or not workflow.patched(ASKS_ONCE_A_TURN):
+    if settled is None or not workflow.patched(ASKS_ONCE_A_TURN):
         return None
-    decided = decision_for_model(rejected.approval.status, rejected.approval.decision)
+    decided = decision_for_model(settled.approval.status, settled.approval.decision)
+    if settled.approval.status is ApprovalStatus.APPROVED:
+        return (
+            f"{decided}, and it already ran while answering this request. This exact call was "
+            "NOT sent for approval again and NOT run a second time. Tell the requester it is done."
+        )
     return (
         f"{decided}. This exact call was already rejected while answering this request, so it "
         "was NOT sent for approval again and NOT run. Tell the requester who rejected it and "
