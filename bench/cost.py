@@ -63,7 +63,8 @@ from workflows.worker import build_worker
 log = logging.getLogger("bench")
 
 REQUESTER = "U0COSTREQ"
-APPROVER = "U0COSTAPP"
+# The example catalog's payments manager: its wire_transfer is decided by that stage.
+APPROVER = "U02GRACEHO"
 CHANNEL = "C0COST"
 SIGNING_SECRET = "bench-signing-secret"
 WEBHOOK_SECRET = "bench-webhook-secret"
