@@ -7,6 +7,7 @@ unreachable, or refusing a call, exits 1.
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
 from typing import NoReturn
@@ -77,7 +78,13 @@ def main(argv: list[str] | None = None) -> None:
     done = asyncio.run(_export(settings, args.since))
     write = WRITERS[args.format]
     if args.output is None:
-        write(done.records, sys.stdout)
+        try:
+            write(done.records, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # Read by `head` or a pager that has seen enough: not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
     else:
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as out:
