@@ -22,8 +22,8 @@ from temporalio.service import RPCError
 
 from countersign.audit.history import read_history
 from countersign.audit.records import PENDING, AuditRecord, iso_utc, recorded_decisions, records_of
-from domain.models import APPROVAL_WORKFLOW_TYPE
-from workflows.approval import ApprovalWorkflow
+from domain.approval_names import GET_STATUS
+from domain.models import APPROVAL_WORKFLOW_TYPE, Approval
 
 # Histories read at once: enough to hide each round trip, few enough not to crowd a
 # cluster that is also serving the approvals themselves.
@@ -73,7 +73,7 @@ async def approval_records(
     client: Client, execution: WorkflowExecution, since: datetime
 ) -> tuple[list[AuditRecord], bool]:
     """One approval's records since `since`, and whether the approval itself confirmed them."""
-    handle = client.get_workflow_handle_for(ApprovalWorkflow.run, execution.id, run_id=execution.run_id)
+    handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
     history = await read_history(await handle.fetch_history(), client.data_converter)
     request, confirmed = history.request, True
     outcome = history.closed or PENDING
@@ -89,7 +89,7 @@ async def approval_records(
         decided = history.clicks
     else:
         try:
-            state = await handle.query(ApprovalWorkflow.get_status, rpc_timeout=QUERY_TIMEOUT)
+            state = await handle.query(GET_STATUS, result_type=Approval, rpc_timeout=QUERY_TIMEOUT)
             decided = recorded_decisions(request, state.decision, state.progress, state.status)
             outcome = history.closed or state.status.value
         except (WorkflowQueryFailedError, RPCError):

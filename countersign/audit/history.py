@@ -20,14 +20,11 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 from countersign.audit.records import Decided
+from domain.approval_names import APPROVE, DECIDE, DECIDE_CLICK
 from domain.models import ApprovalRequest, ApprovalResult, DecisionSubmission, EphemeralNotice
 from domain.policy_decisions import decide
 from domain.policy_progress import Progress, escalate
-from workflows.approval import ApprovalWorkflow
 
-DECIDE_CLICK = ApprovalWorkflow.decide_click.__name__
-DECIDE = ApprovalWorkflow.decide.__name__
-APPROVE = ApprovalWorkflow.approve.__name__
 # The activity a refused `decide` signal tells its refusal with (named in the history).
 REFUSAL_NOTICE = "post_ephemeral"
 
