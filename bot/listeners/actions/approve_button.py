@@ -6,12 +6,11 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.client import Client
 
-from bot.after_answer import after_answer
-from bot.approvals.click import NOT_YOUR_LIST, approval_click
+from bot.approvals.click import ApprovalClick
 from bot.approvals.deciding import submit_decision
-from bot.errors import WORKFLOW_ID_KEY
-from bot.services import services_of
+from bot.listeners.actions.button_click import answer_button_click
 from domain.models import DecisionSubmission
 
 
@@ -22,18 +21,9 @@ async def handle_approve_button(
     context: dict[str, Any],
     client: AsyncWebClient,
 ) -> None:
-    services = services_of(context)
-    click = approval_click(body, action, services.list_buttons)
-    if click.workflow_id is None:
-        await ack()
-        after_answer(click.tell(client, NOT_YOUR_LIST), body=body, context=context, client=client)
-        return
-    context[WORKFLOW_ID_KEY] = click.workflow_id
-    refusal = await submit_decision(
-        services.temporal,
-        click.workflow_id,
-        DecisionSubmission(approved=True, user=click.user, origin=click.origin),
-    )
-    await ack()
-    if refusal:
-        after_answer(click.tell(client, refusal), body=body, context=context, client=client)
+    await answer_button_click(ack, body, action, context, client, _approve)
+
+
+async def _approve(temporal: Client, workflow_id: str, click: ApprovalClick) -> str | None:
+    approval = DecisionSubmission(approved=True, user=click.user, origin=click.origin)
+    return await submit_decision(temporal, workflow_id, approval)

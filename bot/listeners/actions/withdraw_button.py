@@ -8,12 +8,11 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
+from temporalio.client import Client
 
-from bot.after_answer import after_answer
-from bot.approvals.click import NOT_YOUR_LIST, approval_click
+from bot.approvals.click import ApprovalClick
 from bot.approvals.deciding import submit_withdrawal
-from bot.errors import WORKFLOW_ID_KEY
-from bot.services import services_of
+from bot.listeners.actions.button_click import answer_button_click
 from domain.models import Withdrawal
 
 
@@ -24,16 +23,8 @@ async def handle_withdraw_button(
     context: dict[str, Any],
     client: AsyncWebClient,
 ) -> None:
-    services = services_of(context)
-    click = approval_click(body, action, services.list_buttons)
-    if click.workflow_id is None:
-        await ack()
-        after_answer(click.tell(client, NOT_YOUR_LIST), body=body, context=context, client=client)
-        return
-    context[WORKFLOW_ID_KEY] = click.workflow_id
-    refusal = await submit_withdrawal(
-        services.temporal, click.workflow_id, Withdrawal(user=click.user, origin=click.origin)
-    )
-    await ack()
-    if refusal:
-        after_answer(click.tell(client, refusal), body=body, context=context, client=client)
+    await answer_button_click(ack, body, action, context, client, _withdraw)
+
+
+async def _withdraw(temporal: Client, workflow_id: str, click: ApprovalClick) -> str | None:
+    return await submit_withdrawal(temporal, workflow_id, Withdrawal(user=click.user, origin=click.origin))
