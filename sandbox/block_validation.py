@@ -5,12 +5,15 @@ one part breaks a rule, and lists each problem with a JSON pointer to it; so doe
 Only what Slack is known to check is checked: an unknown block type, a missing required
 part, a length or count over a published limit, a duplicate ID. rich_text is held to
 Slack's Block Kit reference: which parts each part may hold, their required fields and
-their documented values (sandbox/limits.py names each page).
+their documented values (sandbox/limits.py names each page). So are the number_input and
+static_select a modal draws (block-elements/number-input-element, select-menu-element,
+composition-objects/option-object).
 """
 
 from typing import Any
 
 from sandbox import limits as lim
+from sandbox.inputs import parse_number, select_options
 
 
 def message_block_problems(blocks: Any) -> list[str]:
@@ -44,6 +47,11 @@ def view_problems(view: Any) -> list[str]:
 
 def _is_input(block: Any) -> bool:
     return isinstance(block, dict) and block.get("type") == "input"
+
+
+def _text_of(option: dict[str, Any]) -> Any:
+    text = option.get("text")
+    return text.get("text") if isinstance(text, dict) else None
 
 
 def _is_integer(value: Any) -> bool:
@@ -246,6 +254,10 @@ class _Checker:
             self.text(element["placeholder"], f"{at}/placeholder", lim.PLACEHOLDER_MAX, plain_only=True)
         if kind == "button":
             self.button(element, at)
+        elif kind == "number_input":
+            self.number_input(element, at)
+        elif kind == "static_select":
+            self.static_select(element, at)
 
     def button(self, button: dict[str, Any], at: str) -> None:
         self.text(button.get("text"), f"{at}/text", lim.BUTTON_TEXT_MAX, plain_only=True)
@@ -257,6 +269,75 @@ class _Checker:
             self.fail(f"{at}/style", f"must be one of {list(lim.BUTTON_STYLES)}")
         if "confirm" in button:
             self.confirm(button["confirm"], f"{at}/confirm")
+
+    def number_input(self, element: dict[str, Any], at: str) -> None:
+        # number-input-element: is_decimal_allowed is required; the three values are
+        # strings holding numbers, and min_value "cannot be greater than max_value".
+        if not isinstance(element.get("is_decimal_allowed"), bool):
+            self.fail(f"{at}/is_decimal_allowed", "must provide a boolean")
+        for name in ("initial_value", "min_value", "max_value"):
+            if name in element and parse_number(element[name]) is None:
+                self.fail(f"{at}/{name}", "must be a string holding a number")
+        low, high = parse_number(element.get("min_value")), parse_number(element.get("max_value"))
+        if low is not None and high is not None and low > high:
+            self.fail(f"{at}/min_value", "must not be greater than max_value")
+
+    def static_select(self, select: dict[str, Any], at: str) -> None:
+        if ("options" in select) == ("option_groups" in select):
+            self.fail(at, "must provide either options or option_groups")
+        if "options" in select:
+            self.options(select["options"], f"{at}/options")
+        if "option_groups" in select:
+            self.option_groups(select["option_groups"], f"{at}/option_groups")
+        if "initial_option" in select:
+            initial = select["initial_option"]
+            self.option(initial, f"{at}/initial_option")
+            # "A single option that exactly matches one of the options or option_groups."
+            if isinstance(initial, dict) and not any(
+                o.get("value") == initial.get("value") and _text_of(o) == _text_of(initial)
+                for o in select_options(select)
+            ):
+                self.fail(f"{at}/initial_option", "must match one of the options")
+        if "confirm" in select:
+            self.confirm(select["confirm"], f"{at}/confirm")
+
+    def option_groups(self, groups: Any, at: str) -> None:
+        if not isinstance(groups, list) or not groups:
+            self.fail(at, "must provide a non-empty array")
+            return
+        if len(groups) > lim.SELECT_OPTION_GROUPS_MAX:
+            self.fail(at, f"no more than {lim.SELECT_OPTION_GROUPS_MAX} items allowed")
+        for i, group in enumerate(groups):
+            if not isinstance(group, dict):
+                self.fail(f"{at}/{i}", "must provide an object")
+                continue
+            self.text(group.get("label"), f"{at}/{i}/label", lim.OPTION_TEXT_MAX, plain_only=True)
+            self.options(group.get("options"), f"{at}/{i}/options")
+
+    def options(self, options: Any, at: str) -> None:
+        if not isinstance(options, list) or not options:
+            self.fail(at, "must provide a non-empty array")
+            return
+        if len(options) > lim.SELECT_OPTIONS_MAX:
+            self.fail(at, f"no more than {lim.SELECT_OPTIONS_MAX} items allowed")
+        for i, option in enumerate(options):
+            self.option(option, f"{at}/{i}")
+
+    def option(self, option: Any, at: str) -> None:
+        if not isinstance(option, dict):
+            self.fail(at, "must provide an object")
+            return
+        # A select menu's options are plain_text only (mrkdwn is for radio buttons and checkboxes).
+        self.text(option.get("text"), f"{at}/text", lim.OPTION_TEXT_MAX, plain_only=True)
+        # value is required; an empty one too is refused, as Slack refuses empty strings
+        # elsewhere (and the sandbox's page sends "" for "nothing chosen").
+        value = option.get("value")
+        if not isinstance(value, str) or not value:
+            self.fail(f"{at}/value", "must be more than 0 characters")
+        elif len(value) > lim.OPTION_VALUE_MAX:
+            self.fail(f"{at}/value", f"must be less than {lim.OPTION_VALUE_MAX + 1} characters")
+        if "description" in option:
+            self.text(option["description"], f"{at}/description", lim.OPTION_TEXT_MAX, plain_only=True)
 
     def confirm(self, confirm: Any, at: str) -> None:
         if not isinstance(confirm, dict):

@@ -20,6 +20,7 @@ EMOJI = {
     "no_entry": "⛔",
     "no_entry_sign": "🚫",
     "outbox_tray": "📤",
+    "pencil2": "✏️",
     "raised_hand": "✋",
     "robot_face": "🤖",
     "rotating_light": "🚨",

@@ -25,6 +25,12 @@ CONFIRM_TITLE_MAX = 100
 CONFIRM_TEXT_MAX = 300
 CONFIRM_BUTTON_MAX = 30
 PLACEHOLDER_MAX = 150
+# Option objects (a select menu's choices) and the select menus that hold them
+# (block_kit_limits.json option_objects; groups as many as options, per the SDK).
+OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150
+SELECT_OPTIONS_MAX = 100
+SELECT_OPTION_GROUPS_MAX = 100
 VIEW_TITLE_MAX = 24
 VIEW_BUTTON_MAX = 24
 PRIVATE_METADATA_MAX = 3000

@@ -12,7 +12,7 @@ from sandbox.block_validation import view_problems
 from sandbox.context import Sandbox
 from sandbox.directory import Person
 from sandbox.payloads import view_closed_payload, view_submission_payload
-from sandbox.views import missing_required, slack_view, state_values, typed_values
+from sandbox.views import client_refusals, slack_view, state_values, typed_values
 from sandbox.workspace import OpenView
 
 log = logging.getLogger("countersign.sandbox")
@@ -31,8 +31,8 @@ async def submit(
     shown = _shown(sandbox, who, view_id)
     shown.form = typed_values(shown.view, typed)
     shown.notice = None
-    if errors := missing_required(shown.view, shown.form):
-        # Slack's client checks required inputs itself; the app never hears of it.
+    if errors := client_refusals(shown.view, shown.form):
+        # Slack's client checks required inputs and numbers itself; the app never hears of it.
         shown.form.errors = errors
         sandbox.workspace.modal_changed(who.id)
         return

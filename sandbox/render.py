@@ -1,8 +1,8 @@
 """Block Kit to HTML: messages and modals as the Slack client draws them.
 
 rich_text blocks are drawn by sandbox.rich_text_html. Anything the sandbox does not draw
-(an image, a select menu, a table) becomes a visible placeholder naming its type: a bot
-author must see that it is there, never have it silently dropped.
+(an image, a select menu outside a modal's inputs, a table) becomes a visible placeholder
+naming its type: a bot author must see that it is there, never have it silently dropped.
 """
 
 import html
@@ -13,6 +13,7 @@ from typing import Any
 
 from sandbox.directory import display_name, person
 from sandbox.emoji import emoji
+from sandbox.inputs import chosen_option, select_options
 from sandbox.messages import Message
 from sandbox.mrkdwn import mrkdwn_to_html, plain_text_to_html
 from sandbox.rich_text_html import rich_text_html
@@ -144,6 +145,10 @@ def _input(block: dict[str, Any], form: FormState) -> str:
     label = f'<label class="input-label">{_plain(block.get("label"))} {optional}</label>'
     if element.get("type") == "plain_text_input":
         control = _text_input(block_id, element, form)
+    elif element.get("type") == "number_input":
+        control = _number_input(block_id, element, form)
+    elif element.get("type") == "static_select":
+        control = _static_select(block_id, element, form)
     else:
         control = _placeholder(f"{element.get('type')} element", "element")
     hint = f'<div class="input-hint">{_plain(block["hint"])}</div>' if block.get("hint") else ""
@@ -160,23 +165,79 @@ def _input(block: dict[str, Any], form: FormState) -> str:
 
 
 def _text_input(block_id: str, element: dict[str, Any], form: FormState) -> str:
+    value = _shown_value(block_id, element, form, element.get("initial_value", ""))
+    attributes = _control_attributes(block_id, element)
+    if max_length := element.get("max_length"):
+        attributes["maxlength"] = max_length
+    if element.get("multiline"):
+        return f'<textarea rows="4"{_attrs(attributes)}>{html.escape(value or "")}</textarea>'
+    return f'<input type="text"{_attrs(attributes)} value="{html.escape(value or "", quote=True)}">'
+
+
+def _number_input(block_id: str, element: dict[str, Any], form: FormState) -> str:
+    value = _shown_value(block_id, element, form, element.get("initial_value", ""))
+    attributes = _control_attributes(block_id, element)
+    # A text field, not type=number: Chromium would hand the page "" for what it cannot
+    # read, and refuse out-of-range values with its own bubble. Slack's client keeps what
+    # was typed and says what is wrong under the input (sandbox.inputs.number_problem).
+    attributes["inputmode"] = "decimal" if element.get("is_decimal_allowed") else "numeric"
+    return f'<input type="text"{_attrs(attributes)} value="{html.escape(value or "", quote=True)}">'
+
+
+def _static_select(block_id: str, element: dict[str, Any], form: FormState) -> str:
+    initial = element.get("initial_option")
+    initial_value = initial.get("value") if isinstance(initial, dict) else None
+    picked = chosen_option(element, _shown_value(block_id, element, form, initial_value))
+    # The placeholder shows until a choice is made; as in Slack, it cannot be chosen
+    # again after (a select menu has no way back to "nothing").
+    prompt = _plain(element.get("placeholder")) or "Select an item"
+    options = "" if picked else f'<option value="" disabled hidden selected>{prompt}</option>'
+    if isinstance(groups := element.get("option_groups"), list):
+        for group in (g for g in groups if isinstance(g, dict)):
+            label = html.escape(str((group.get("label") or {}).get("text", "")), quote=True)
+            options += f'<optgroup label="{label}">{_options(group, picked)}</optgroup>'
+    else:
+        options += _options(element, picked)
+    attributes = _control_attributes(block_id, element, with_placeholder=False)
+    return f"<select{_attrs(attributes)}>{options}</select>"
+
+
+def _options(part: dict[str, Any], picked: dict[str, Any] | None) -> str:
+    return "".join(_option(o, selected=o is picked) for o in select_options(part))
+
+
+def _option(option: dict[str, Any], *, selected: bool) -> str:
+    # Marked by identity, not by value: of options that share a value, only the one
+    # sandbox.inputs.chosen_option finds (the first) shows as chosen.
+    value = html.escape(str(option.get("value", "")), quote=True)
+    mark = " selected" if selected else ""
+    return f'<option value="{value}"{mark}>{_plain(option.get("text"))}</option>'
+
+
+def _shown_value(block_id: str, element: dict[str, Any], form: FormState, initial: Any) -> Any:
+    """What the person typed or chose (kept across a redraw), else the element's initial one."""
+    typed = form.values.get(block_id, {}).get(str(element.get("action_id", "")))
+    return typed if typed is not None else initial
+
+
+def _control_attributes(
+    block_id: str, element: dict[str, Any], *, with_placeholder: bool = True
+) -> dict[str, Any]:
+    """The attributes the page reads back on Submit (every `bk-input`; see app.js typedValues)."""
     action_id = str(element.get("action_id", ""))
-    typed = form.values.get(block_id, {}).get(action_id)
-    value = typed if typed is not None else element.get("initial_value", "")
-    attributes = {
+    attributes: dict[str, Any] = {
         "class": "bk-input",
         "data-block-id": block_id,
         "data-action-id": action_id,
         "aria-label": action_id,
     }
-    if placeholder := element.get("placeholder"):
+    if with_placeholder and (placeholder := element.get("placeholder")):
         attributes["placeholder"] = placeholder.get("text", "")
-    if max_length := element.get("max_length"):
-        attributes["maxlength"] = max_length
-    attrs = "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
-    if element.get("multiline"):
-        return f'<textarea rows="4"{attrs}>{html.escape(value or "")}</textarea>'
-    return f'<input type="text"{attrs} value="{html.escape(value or "", quote=True)}">'
+    return attributes
+
+
+def _attrs(attributes: dict[str, Any]) -> str:
+    return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in attributes.items())
 
 
 def _text(text: Any) -> str:
