@@ -2,7 +2,8 @@
 
 Nothing the caller says is taken on trust. The approval is looked up by its workflow ID
 and must be an ApprovalWorkflow that completed, approved, for this action, these exact
-arguments and this requester; and an approval asked for by one workflow cannot be spent
+arguments (as asked, or as an approver edited them where the policy allows) and this
+requester; and an approval asked for by one workflow cannot be spent
 by another. A model cannot get past this, and neither can a bug in the agent.
 """
 
@@ -59,8 +60,6 @@ async def check_approval(
     asked = await _approval_request(temporal, description, request)
     if asked.action != request.action:
         raise refused(request, f"approval {approval_id} was for {asked.action}")
-    if asked.parameters != request.arguments:
-        raise refused(request, f"approval {approval_id} was for different arguments")
     if asked.requester != request.requester:
         raise refused(request, f"approval {approval_id} was asked for by someone else")
 
@@ -68,6 +67,12 @@ async def check_approval(
     result = await handle.result(follow_runs=False)
     if result.status is not ApprovalStatus.APPROVED:
         raise refused(request, f"approval {approval_id} was {result.status.value}")
+    if result.edits and not (asked.chain and asked.chain.policy.allow_edit):
+        raise refused(request, f"approval {approval_id} was edited, which its policy does not allow")
+    # An approver's edit is what was approved; the arguments as asked no longer are.
+    approved = result.approved_parameters if result.edits else asked.parameters
+    if approved != request.arguments:
+        raise refused(request, f"approval {approval_id} was for different arguments")
     if result.fingerprint != request.fingerprint:
         raise refused(request, f"approval {approval_id} approved fingerprint {result.fingerprint}")
     return VouchedApproval(asked, result)

@@ -15,15 +15,21 @@ from blocks import rich_text as rt
 from blocks.limits import BUTTON_VALUE_MAX, HEADER_TEXT_MAX, cut
 from blocks.request_blocks import LEGEND, beyond_card, piece_block, piece_only_in_details, shows_markers
 from blocks.request_view import Layout, layout, request_pieces
+from domain.approval_edits import changed
 from domain.approval_rules import STATUS_EMOJI, decision_line, who_may_decide
-from domain.models import Approval, ApprovalRequest, ApprovalStatus
+from domain.fingerprint import fingerprint
+from domain.models import Approval, ApprovalRequest, ApprovalStatus, Edit
 from domain.slack_text import escape, mention, slack_date
 
 APPROVE_ACTION_ID = "approval_approve"
 REJECT_ACTION_ID = "approval_reject"
 DETAILS_ACTION_ID = "approval_details"
 WITHDRAW_ACTION_ID = "approval_withdraw"
+EDIT_ACTION_ID = "approval_edit"
 ACTIONS_BLOCK_ID = "approval_actions"
+# After an edit the buttons' block is named for the version drawn ("approval_actions.v2"):
+# Slack sends the block_id with each click, so an approval counts for the version seen.
+VERSION_SEPARATOR = ".v"
 
 OUTCOME_WORDS = {
     ApprovalStatus.PENDING: "Approval needed",
@@ -57,8 +63,33 @@ def action_title(action: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def card_layout(request: ApprovalRequest, names: Mapping[str, str] | None = None) -> Layout:
+def card_layout(
+    request: ApprovalRequest, names: Mapping[str, str] | None = None, edits: list[Edit] | None = None
+) -> Layout:
+    """How the card shows `request`: as asked, or as last edited with what was asked beside."""
+    if edits:
+        return layout(request_pieces(request.summary, edits[-1].parameters, names, asked=request.parameters))
     return layout(request_pieces(request.summary, request.parameters, names))
+
+
+def card_problem(card: Approval) -> str | None:
+    """Why no card could show `card` in full (an edit that makes it so must not count)."""
+    return card_layout(card.request, edits=card.edits).problem
+
+
+def actions_block_id(version: int) -> str:
+    return f"{ACTIONS_BLOCK_ID}{VERSION_SEPARATOR}{version}" if version else ACTIONS_BLOCK_ID
+
+
+def version_clicked(block_id: str | None) -> int | None:
+    """The version a card's button was drawn for, from its block_id; None when it is not
+    a card's (a list's buttons)."""
+    if block_id == ACTIONS_BLOCK_ID:
+        return 0
+    prefix = ACTIONS_BLOCK_ID + VERSION_SEPARATOR
+    if block_id and block_id.startswith(prefix) and block_id[len(prefix) :].isdigit():
+        return int(block_id[len(prefix) :])
+    return None
 
 
 def build_approval_card(
@@ -76,7 +107,7 @@ def build_approval_card(
     """
     request = card.request
     names = names or {}
-    shown = card_layout(request, names)
+    shown = card_layout(request, names, card.edits)
     if shown.problem:
         raise ValueError(f"The request cannot be shown in full: {shown.problem}")
     title = action_title(request.action)
@@ -85,6 +116,8 @@ def build_approval_card(
     ]
     if request.approval_only:
         blocks.append(_context(APPROVAL_ONLY_NOTE))
+    if card.edits:
+        blocks.append(_context(_edited_note(card)))
     for i, (piece, on_card) in enumerate(zip(shown.pieces, shown.on_card, strict=True)):
         if on_card:
             blocks.append(piece_block(piece))
@@ -103,6 +136,8 @@ def build_approval_card(
     if workflow_link:
         blocks.append(_context(f"<{workflow_link}|View in Temporal>"))
     buttons = decision_buttons(card.workflow_id) if card.status is ApprovalStatus.PENDING else []
+    if card.status is ApprovalStatus.PENDING and card.editable:
+        buttons.insert(1, edit_button(card.workflow_id))
     if shown.needs_details:
         buttons.append(details_button(card.workflow_id))
     if card.status is ApprovalStatus.PENDING:
@@ -110,7 +145,7 @@ def build_approval_card(
         # requester withdraw, and tells anyone else why.
         buttons.append(withdraw_button(card.workflow_id))
     if buttons:
-        blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": buttons})
+        blocks.append({"type": "actions", "block_id": actions_block_id(card.version), "elements": buttons})
     return {"text": fallback_text(card, names), "blocks": blocks}
 
 
@@ -183,6 +218,16 @@ def withdraw_button(workflow_id: str, value: str | None = None) -> dict[str, Any
     }
 
 
+def edit_button(workflow_id: str) -> dict[str, Any]:
+    """ "Edit & approve", where the policy allows it: opens a modal of the arguments."""
+    return {
+        "type": "button",
+        "action_id": EDIT_ACTION_ID,
+        "text": rt.plain("Edit & approve"),
+        "value": workflow_id,
+    }
+
+
 def details_button(workflow_id: str) -> dict[str, Any]:
     return {
         "type": "button",
@@ -212,8 +257,32 @@ def _fields(card: Approval) -> list[dict[str, str]]:
     else:
         # Who decided and when takes the expiry's place: the deadline no longer matters.
         fields.append(_field("Decided", decision_line(card.status, card.decision)))
-    fields.append(_field("Fingerprint", f"`{card.fingerprint}`"))
+    if card.edits:
+        asked = fingerprint_of_asked(card)
+        fields.append(_field("Fingerprint", f"`{card.fingerprint}` (edited; as asked `{asked}`)"))
+    else:
+        fields.append(_field("Fingerprint", f"`{card.fingerprint}`"))
     return fields
+
+
+def fingerprint_of_asked(card: Approval) -> str:
+    return fingerprint(card.request.action, card.request.parameters)
+
+
+def _edited_note(card: Approval) -> str:
+    """Who edited what, and what that did to approvals given before."""
+    last = card.edits[-1]
+    # Counted, not named: names are drawn inert with their values below, marked edited.
+    count = len(changed(card.request.parameters, last.parameters))
+    what = "1 argument differs" if count == 1 else f"{count} arguments differ"
+    what += " from what was asked"
+    editors = list(dict.fromkeys(e.user for e in card.edits))
+    by = " and ".join(mention(u) for u in editors[:5])
+    line = f":pencil2: *Edited before approving* by {by} (last at {slack_date(last.edited_at)}): {what}"
+    chain = card.request.chain
+    if chain and not chain.policy.edit_keeps_approvals and len(chain.policy.stages) > 1:
+        line += ". Approvals given before the edit were for other arguments and do not count"
+    return line + ". What runs is the edited version shown here."
 
 
 def _decision_blocks(card: Approval) -> list[dict[str, Any]]:

@@ -19,10 +19,12 @@ DETAILS_CALLBACK_ID = "approval_details"
 def details_blocks(state: Approval) -> list[dict[str, Any]]:
     """The request, every piece in full: the details modal's body, and the reject modal's."""
     request = state.request
-    pieces = request_pieces(request.summary, request.parameters, in_modal=True)
+    asked = request.parameters if state.edits else None
+    pieces = request_pieces(request.summary, state.parameters, in_modal=True, asked=asked)
     heading = (
         f"*{action_title(request.action)}* requested by {mention(request.requester)} · "
         f"{OUTCOME_WORDS[state.status].lower()} · fingerprint `{state.fingerprint}`"
+        + (" (edited before approving)" if state.edits else "")
     )
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": heading}}]
     blocks += [piece_block(piece) for piece in pieces]

@@ -9,7 +9,7 @@ arguments stays within Slack's fifty blocks.
 from typing import Any
 
 from blocks import rich_text as rt
-from blocks.request_view import Piece
+from blocks.request_view import ASKED, CHANGE_WORDS, REMOVED, Piece
 
 LEGEND = "Values are shown exactly as they will be used: ↵ marks a line break, ⟨U+…⟩ a hidden character."
 
@@ -20,13 +20,25 @@ def piece_block(piece: Piece) -> dict[str, Any]:
         containers = [rt.section(rt.text("The request, as written", italic=True)), rt.quote(*piece.elements)]
     else:
         value = rt.section(*piece.elements) if piece.empty else rt.preformatted(*piece.elements)
-        containers = [rt.section(rt.text(piece.label, bold=True)), value]
+        containers = [rt.section(*_label(piece)), value]
     return rt.block(*containers, *_warnings(piece))
+
+
+def _label(piece: Piece) -> list[rt.Element]:
+    """The argument's name; an edited request's marks which value runs and which was asked."""
+    if not piece.change:
+        return [rt.text(piece.label, bold=True)]
+    words = rt.text(CHANGE_WORDS[piece.change], italic=True)
+    if piece.change in (ASKED, REMOVED):
+        # What no longer runs reads quieter than what does.
+        return [rt.text(piece.label, italic=True), words]
+    return [{"type": "emoji", "name": "pencil2"}, rt.text(" "), rt.text(piece.label, bold=True), words]
 
 
 def piece_only_in_details(piece: Piece) -> dict[str, Any]:
     """What the card says of a piece too long for it: where to read it, never a part of it."""
-    what = "The request, as written," if piece.is_request else piece.label
+    marked = piece.label + CHANGE_WORDS.get(piece.change, "")
+    what = "The request, as written," if piece.is_request else marked
     note = (
         f" is too long for this card ({piece.length:,} characters). "
         "Read it in full under Show full details before deciding."

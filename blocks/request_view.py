@@ -33,6 +33,15 @@ MENTION_SIZE_MAX = 82
 # The modal's own blocks around the pieces: its heading, the legend, the reject modal's reason.
 DETAILS_FRAME_BLOCKS = 3
 _GLYPH = re.compile(r"⟨U\+[0-9A-F]+⟩|↵\n|.", re.DOTALL)
+# Piece.change: how an edited request's argument differs from what was asked, and the
+# words its label carries on the card (counted in its size).
+CHANGED, ADDED, ASKED, REMOVED = "changed", "added", "asked", "removed"
+CHANGE_WORDS = {
+    CHANGED: " · edited",
+    ADDED: " · added by an edit",
+    ASKED: " · as asked",
+    REMOVED: " · as asked, removed by an edit",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,9 @@ class Piece:
     warnings: list[str] = field(default_factory=list)
     """Plain sentences for the card: hidden characters, mixed alphabets."""
     empty: bool = False
+    change: str = ""
+    """For an edited request: CHANGED or ADDED (what runs now, in place of what was asked),
+    ASKED or REMOVED (what was asked, shown under it). "" for an argument as asked."""
 
     @property
     def is_request(self) -> bool:
@@ -78,18 +90,29 @@ def request_pieces(
     names: Mapping[str, str] | None = None,
     *,
     in_modal: bool = False,
+    asked: Mapping[str, Any] | None = None,
 ) -> list[Piece]:
     """The requester's words (Slack text, decoded once) and then each argument.
 
     An argument equal to the requester's words (approval-only mode's `request`) is the
     same text shown once. `in_modal`: mentions become user elements, which Slack draws
-    as names and which notify nobody in a modal.
+    as names and which notify nobody in a modal. `asked`: the arguments as asked, when an
+    approver edited them into `parameters`: each edited argument is followed by its value
+    as asked, and an argument the edit removed is shown as asked, marked so.
     """
     pieces = [requester_words(summary, names or {}, in_modal=in_modal)] if summary else []
     for name, value in parameters.items():
         if value == summary and summary:
             continue
-        pieces.append(argument(str(name), value))
+        if asked is None or (name in asked and asked[name] == value):
+            pieces.append(argument(str(name), value))
+        elif name in asked:
+            pieces += [argument(str(name), value, CHANGED), argument(str(name), asked[name], ASKED)]
+        else:
+            pieces.append(argument(str(name), value, ADDED))
+    for name, value in (asked or {}).items():
+        if name not in parameters:
+            pieces.append(argument(str(name), value, REMOVED))
     return pieces
 
 
@@ -138,7 +161,7 @@ def requester_words(summary: str, names: Mapping[str, str], *, in_modal: bool = 
     )
 
 
-def argument(name: str, value: Any) -> Piece:
+def argument(name: str, value: Any, change: str = "") -> Piece:
     # Strings as they are; anything else as the JSON the executor receives.
     raw = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     shown = visible(raw)
@@ -146,10 +169,11 @@ def argument(name: str, value: Any) -> Piece:
     return Piece(
         label=label.text,
         elements=chunked(shown.text) if shown.text else [rt.text("(empty)", italic=True)],
-        size=escaped_length(shown.text) + escaped_length(label.text),
+        size=escaped_length(shown.text) + escaped_length(label.text) + len(CHANGE_WORDS.get(change, "")),
         length=len(raw),
         warnings=_warnings(f"“{label.text}”", label.hidden + shown.hidden, raw),
         empty=not shown.text,
+        change=change,
     )
 
 

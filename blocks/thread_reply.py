@@ -6,6 +6,7 @@ by whom, and what ran comes from the approvals themselves and is drawn apart fro
 words, under its own heading, so a reader can tell the record from the talk.
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from blocks.approval_card import OUTCOME_WORDS, action_title
 from blocks.limits import CARD_REQUEST_BUDGET, escaped_length
 from blocks.request_view import chunked
 from blocks.visible import visible
+from domain.approval_edits import changed
 from domain.models import REPLY_FORMAT_INERT, ActionRecord, ApprovalResult, ApprovalStatus, ThreadReply
 from domain.slack_text import escape
 
@@ -36,6 +38,7 @@ def people_in_reply(reply: ThreadReply) -> list[str]:
     people = []
     for record in reply.records:
         people += [user for user in _deciders(record.approval) if user]
+        people += [edit.user for edit in record.approval.edits]
         for text in (record.request, record.execution.summary if record.execution else ""):
             people += [p.user_id for p in markup.decode(text) if isinstance(p, markup.UserMention)]
     return people
@@ -75,6 +78,8 @@ def _record_block(record: ActionRecord, names: Mapping[str, str]) -> dict[str, A
         *_outcome(record, names),
     ]
     containers = [rt.section(*line)]
+    if record.asked is not None and result.edits:
+        containers.append(rt.section(*_changes(record.asked, result, names)))
     if record.request:
         containers.append(rt.quote(*_request_named(record.request, names)))
     if result.decision and result.decision.reason:
@@ -130,12 +135,40 @@ def _outcome(record: ActionRecord, names: Mapping[str, str]) -> list[rt.Element]
     return elements
 
 
+def _changes(asked: dict[str, Any], result: ApprovalResult, names: Mapping[str, str]) -> list[rt.Element]:
+    """What approvers edited before approving: each argument as asked → as approved, as JSON
+    (quoted, inert), and who edited it."""
+    approved = result.edits[-1].parameters
+    editors = ", ".join(f"@{names.get(u) or u}" for u in dict.fromkeys(e.user for e in result.edits))
+    elements: list[rt.Element] = [
+        {"type": "emoji", "name": "pencil2"},
+        rt.text(" Changed before approving", bold=True),
+        rt.text(f" by {editors}: "),
+    ]
+    for n, name in enumerate(changed(asked, approved)):
+        if n:
+            elements.append(rt.text("; "))
+        elements += [
+            rt.text(visible(name, line_breaks=False).text, bold=True),
+            rt.text(f" {_value(asked, name)} → {_value(approved, name)}"),
+        ]
+    return elements
+
+
+def _value(arguments: dict[str, Any], name: str) -> str:
+    """An argument as JSON, its length bounded: the card holds it in full."""
+    if name not in arguments:
+        return "(absent)"
+    shown = visible(json.dumps(arguments[name], ensure_ascii=False), line_breaks=False).text
+    return shown if len(shown) <= REQUEST_QUOTED_MAX else shown[:REQUEST_QUOTED_MAX] + "…"
+
+
 def _deciders(result: ApprovalResult) -> list[str]:
     """Who decided, in order: for an approved chain everyone whose approval counted, stage by
     stage (the last one alone would hide the manager's part); else the one decider ("" for
     Temporal)."""
     if result.status is ApprovalStatus.APPROVED and result.progress:
-        if approvers := [d.user for d in result.progress.decisions if d.approved]:
+        if approvers := [d.user for d in result.progress.counted if d.approved]:
             return approvers
     return [result.decision.decided_by if result.decision else ""]
 

@@ -19,7 +19,7 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 _STAGE_NAME_MAX = 40
 
-_POLICY_KEYS = {"stages", "allow_edit", "distinct_approvers"}
+_POLICY_KEYS = {"stages", "allow_edit", "distinct_approvers", "edit_keeps_approvals"}
 _STAGE_KEYS = {
     "name",
     "approvers",
@@ -113,11 +113,14 @@ def _policy(name: str, entry: Any) -> Policy:
         # A request none of them applies to would need nobody's approval.
         raise PolicyProblem(f"{where}: every stage has a when; at least one must apply to every request")
     try:
+        if _flag(entry, "edit_keeps_approvals", False) and not _flag(entry, "allow_edit", False):
+            raise _Problem("edit_keeps_approvals is about edits, which need allow_edit: true")
         return Policy(
             name=name,
             stages=stages,
             allow_edit=_flag(entry, "allow_edit", False),
             distinct_approvers=_flag(entry, "distinct_approvers", True),
+            edit_keeps_approvals=_flag(entry, "edit_keeps_approvals", False),
         )
     except _Problem as problem:
         raise PolicyProblem(f"{where}: {problem}") from None

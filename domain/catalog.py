@@ -90,9 +90,14 @@ def validate_arguments(spec: ActionSpec, arguments: Any) -> list[str]:
     Empty when they match the schema. Deterministic (no format checks, which depend on
     optional packages), so workflow code may call it.
     """
+    return schema_problems(spec.parameters, arguments)
+
+
+def schema_problems(schema: dict[str, Any], arguments: Any) -> list[str]:
+    """`validate_arguments` for a bare schema: what an approval holds an approver's edit to."""
     if not isinstance(arguments, dict):
         return [f"arguments must be a JSON object, not {type(arguments).__name__}"]
-    errors = Draft202012Validator(spec.parameters).iter_errors(arguments)
+    errors = Draft202012Validator(schema).iter_errors(arguments)
     problems = sorted(_describe(e.absolute_path, e.message) for e in errors)
     # JSON's "\ud800" parses into a lone surrogate: no character at all, which no card can
     # show and no system should receive.
@@ -100,6 +105,29 @@ def validate_arguments(spec: ActionSpec, arguments: Any) -> list[str]:
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more problems"]
     return problems
+
+
+def field_problems(schema: dict[str, Any], arguments: dict[str, Any]) -> dict[str, str]:
+    """The first problem of each top-level argument, by name, for a form to show under its
+    field; problems of no one argument are under "". Empty when `arguments` match."""
+    found: dict[str, str] = {}
+    for error in sorted(Draft202012Validator(schema).iter_errors(arguments), key=lambda e: e.message):
+        path = list(error.absolute_path)
+        if path:
+            found.setdefault(str(path[0]), _short(error.message))
+        elif error.validator == "required":
+            for name in error.validator_value:
+                if name not in arguments:
+                    found.setdefault(str(name), "This is required.")
+        else:
+            found.setdefault("", _short(error.message))
+    for path in _invalid_text(arguments, ""):
+        found.setdefault(path.split(".")[0], "Not valid Unicode (a lone surrogate).")
+    return found
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_PROBLEM_LENGTH else message[: MAX_PROBLEM_LENGTH - 1] + "…"
 
 
 def _invalid_text(value: Any, path: str) -> list[str]:

@@ -75,6 +75,8 @@ def approval_request_for(
         approvers=list(spec.approvers),
         timeout_seconds=spec.timeout_seconds,
         reason_required=spec.reason_required,
+        # Only where an edit may happen: the approval checks one against it.
+        parameters_schema=spec.parameters if spec.policy and spec.policy.allow_edit else None,
     )
 
 

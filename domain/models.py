@@ -39,6 +39,9 @@ class ApprovalRequest:
     """The policy as it applies to this request, its groups resolved when it was made. None:
     one step, decided by `approvers` (approval-only requests, and every approval started
     before policies were carried out, whose histories have no chain)."""
+    parameters_schema: dict[str, Any] | None = None
+    """The action's JSON schema, carried when its policy lets approvers edit the arguments:
+    the approval checks an edit against it itself. None: the arguments cannot be edited."""
 
 
 @dataclass
@@ -62,6 +65,34 @@ class DecisionSubmission:
     reason: str = ""
     origin: ClickOrigin | None = None
     """None only from callers that predate it; such a decision is refused."""
+    version: int | None = None
+    """How many edits the card showed when it was clicked: an approval counts only for the
+    version its approver saw. None: not known (a list, `temporal workflow signal`)."""
+
+
+@dataclass
+class EditSubmission:
+    """ "Edit & approve" as the bot sends it: who, the whole arguments as they submitted them,
+    where they clicked, and which version the modal showed them."""
+
+    user: str
+    parameters: dict[str, Any]
+    origin: ClickOrigin | None = None
+    version: int = 0
+    """How many edits the request had when the modal opened: an edit of an older version
+    is refused, so nobody overwrites a change they never saw."""
+
+
+@dataclass
+class Edit:
+    """Arguments an approver changed before approving: the whole version they approved."""
+
+    user: str
+    edited_at: datetime
+    parameters: dict[str, Any]
+    fingerprint: str
+    stage: int | None = None
+    """The stage (index into the policy's stages) the editor's approval counts for."""
 
 
 @dataclass
@@ -116,6 +147,23 @@ class Approval:
     """With a chain: each stage's decisions and escalations so far."""
     reminded_at: datetime | None = None
     """With a chain: when those who had not decided the current stage were last reminded."""
+    edits: list[Edit] = field(default_factory=list)
+    """Approvers' edits, oldest first: the last one is what runs; `fingerprint` is its."""
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The arguments as they stand: the last edit's, else as asked."""
+        return self.edits[-1].parameters if self.edits else self.request.parameters
+
+    @property
+    def version(self) -> int:
+        return len(self.edits)
+
+    @property
+    def editable(self) -> bool:
+        """Whether its policy lets the people deciding it edit the arguments first."""
+        chain = self.request.chain
+        return bool(chain and chain.policy.allow_edit and self.request.parameters_schema is not None)
 
 
 @dataclass
@@ -130,10 +178,20 @@ class ApprovalResult:
     """The approval's own workflow ID: what an executor asks Temporal about."""
     progress: Progress | None = None
     """With a chain: each stage's decisions, so the card redrawn after the action ran keeps them."""
+    edits: list[Edit] = field(default_factory=list)
+    """Approvers' edits, oldest first. With any, `fingerprint` is the last edit's, and its
+    arguments are the ones that were approved: the only ones that may run."""
+    asked_fingerprint: str = ""
+    """With edits: the fingerprint of the arguments as asked."""
 
     @property
     def approved(self) -> bool:
         return self.status is ApprovalStatus.APPROVED
+
+    @property
+    def approved_parameters(self) -> dict[str, Any] | None:
+        """The arguments an approver edited and approved; None: as asked."""
+        return self.edits[-1].parameters if self.edits else None
 
 
 @dataclass
@@ -155,6 +213,8 @@ class ActionRecord:
     request: str = ""
     """For approval-only requests: the request as written (Slack text), to name it."""
     execution: ExecutionRecord | None = None
+    asked: dict[str, Any] | None = None
+    """With edits: the arguments as asked, so the record shows what was changed."""
 
 
 # ThreadReply.format: 1 was one mrkdwn text with the record in it (replies of workflows

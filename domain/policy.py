@@ -76,9 +76,13 @@ class Policy:
     name: str
     stages: list[Stage]
     allow_edit: bool = False
-    """Whether an approver may edit the arguments before approving (later work)."""
+    """Whether the people deciding a stage may edit the arguments, approving their version."""
     distinct_approvers: bool = True
     """One person's approval counts for one stage only."""
+    edit_keeps_approvals: bool = False
+    """Whether approvals given before an edit still count for the edited version. By
+    default they do not: nobody's approval counts for arguments they did not see, so an
+    edit sends the edited version back through the stages already approved."""
 
     @property
     def longest_wait_seconds(self) -> int:

@@ -51,7 +51,9 @@ def chain_progress(chain: Chain, progress: Progress) -> list[StageLine]:
             state = StageState.NOT_REACHED
         elif index == now:
             state = StageState.DECIDING
-        elif now is not None and index > now:
+        elif now is not None and index > now and len(approved_by) < needed(chain, progress, index):
+            # A later stage may already be approved: by its editor, after an edit that
+            # sent the request back to the stages before.
             state = StageState.WAITING
         else:
             state = StageState.APPROVED

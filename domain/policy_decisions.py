@@ -6,8 +6,10 @@ told only to the person who clicked.
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from domain.approval_status import ApprovalStatus
+from domain.policy import stages_that_apply
 from domain.policy_progress import (
     Chain,
     Deciders,
@@ -43,7 +45,7 @@ def refusal(chain: Chain, progress: Progress, user: str) -> str | None:
     if user in approvals_of(progress, index):
         return f"You already approved {_stage(chain, index, bare=True)}."
     if user in now.excluded and _in_stage(chain, progress, index, user):
-        earlier = next(d.stage for d in progress.decisions if d.approved and d.user == user)
+        earlier = next(d.stage for d in progress.counted if d.approved and d.user == user)
         return (
             f"You already approved {_stage(chain, earlier)}, and one person's approval counts for "
             "one stage only."
@@ -71,8 +73,42 @@ def decide(
         raise ValueError(why)
     index = current_stage(chain, progress)
     assert index is not None  # refusal() refuses a decided request
-    decision = StageDecision(user=user, stage=index, approved=approved, decided_at=at, reason=reason)
+    decision = StageDecision(
+        user=user, stage=index, approved=approved, decided_at=at, reason=reason, version=progress.version
+    )
     return replace(progress, decisions=[*progress.decisions, decision])
+
+
+def edit(
+    chain: Chain, progress: Progress, user: str, arguments: dict[str, Any], at: datetime
+) -> tuple[Chain, Progress]:
+    """The chain and progress once `user` edited the arguments to `arguments` and approved
+    them. The stages that apply are judged again on the edited arguments; approvals given
+    before no longer count (they were for other arguments), unless the policy says they
+    do (they stay in the record, superseded); the editor's own approval counts for the
+    stage they were deciding. Raises
+    ValueError with the refusal when they may not decide it, or the policy allows no edit."""
+    if why := refusal(chain, progress, user):
+        raise ValueError(why)
+    if not chain.policy.allow_edit:
+        raise ValueError(EDIT_NOT_ALLOWED)
+    index = current_stage(chain, progress)
+    assert index is not None  # refusal() refuses a decided request
+    version = progress.version + 1
+    approval = StageDecision(user=user, stage=index, approved=True, decided_at=at, version=version)
+    superseded = progress.superseded if chain.policy.edit_keeps_approvals else len(progress.decisions)
+    return (
+        replace(chain, applies=stages_that_apply(chain.policy, arguments)),
+        replace(
+            progress,
+            decisions=[*progress.decisions, approval],
+            version=version,
+            superseded=superseded,
+        ),
+    )
+
+
+EDIT_NOT_ALLOWED = "This request's policy does not let approvers edit it: approve or reject it as asked."
 
 
 def who_may_decide(now: Deciders) -> str:

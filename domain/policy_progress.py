@@ -36,6 +36,8 @@ class StageDecision:
     approved: bool
     decided_at: datetime
     reason: str = ""
+    version: int = 0
+    """How many edits the arguments had when this was decided: which version it was for."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,16 @@ class Progress:
     decisions: list[StageDecision] = field(default_factory=list)
     escalated: list[int] = field(default_factory=list)
     """Stages whose deadline passed once: their `escalate_to` may decide them too."""
+    version: int = 0
+    """Approvers' edits so far (policy_decisions.edit)."""
+    superseded: int = 0
+    """Decisions before this index were for arguments since edited: kept for the record
+    (the audit, the card's history), they count no longer."""
+
+    @property
+    def counted(self) -> list[StageDecision]:
+        """The decisions that count: all but those an edit superseded."""
+        return self.decisions[self.superseded :]
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ def stage_members(chain: Chain, index: int) -> list[str]:
 
 def approvals_of(progress: Progress, index: int) -> list[str]:
     """Who approved stage `index`, each once, in the order they did."""
-    return list(dict.fromkeys(d.user for d in progress.decisions if d.stage == index and d.approved))
+    return list(dict.fromkeys(d.user for d in progress.counted if d.stage == index and d.approved))
 
 
 def needed(chain: Chain, progress: Progress, index: int) -> int:
@@ -103,7 +115,7 @@ def needed(chain: Chain, progress: Progress, index: int) -> int:
 
 
 def rejection(progress: Progress) -> StageDecision | None:
-    return next((d for d in progress.decisions if not d.approved), None)
+    return next((d for d in progress.counted if not d.approved), None)
 
 
 def current_stage(chain: Chain, progress: Progress) -> int | None:
@@ -171,4 +183,4 @@ def current(chain: Chain, progress: Progress) -> Stage | None:
 def _counted_elsewhere(chain: Chain, progress: Progress, index: int) -> set[str]:
     if not chain.policy.distinct_approvers:
         return set()
-    return {d.user for d in progress.decisions if d.approved and d.stage != index}
+    return {d.user for d in progress.counted if d.approved and d.stage != index}

@@ -9,3 +9,5 @@ def test_the_names_below_workflows_are_the_approvals_handlers():
     assert approval_names.DECIDE == ApprovalWorkflow.decide.__name__
     assert approval_names.APPROVE == ApprovalWorkflow.approve.__name__
     assert approval_names.GET_STATUS == ApprovalWorkflow.get_status.__name__
+    assert approval_names.EDIT_CLICK == ApprovalWorkflow.edit_click.__name__
+    assert approval_names.EDIT == ApprovalWorkflow.edit.__name__

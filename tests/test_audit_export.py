@@ -183,7 +183,9 @@ async def test_the_module_run_as_a_process_prints_the_records(
         "time",
         "fingerprint",
         "outcome",
+        "arguments",
     ]
+    assert json.loads(line["arguments"]) == wire_request().parameters
 
     # On a terminal, progress; the records are the same.
     terminal, stderr_end = os.openpty()

@@ -15,6 +15,7 @@ from countersign.audit.history import read_history
 from countersign.audit.records import AuditRecord, recorded_decisions
 from countersign.audit.since import parse_since
 from countersign.temporal_client import DATA_CONVERTER
+from domain.models import ApprovalStatus
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 # Read at collection, so the tests themselves read no files.
@@ -111,3 +112,35 @@ async def test_the_history_alone_agrees_with_what_the_approval_recorded(recorded
     # An operator's `approve` is not a click: only the approval's result can tell it counted.
     by_people = [(d.user, d.approved, d.reason, d.stage, d.at) for d in recorded if d.user]
     assert [(d.user, d.approved, d.reason, d.stage, d.at) for d in history.clicks] == by_people
+
+
+def test_an_edited_approval_exports_each_version_with_the_decisions_made_on_it():
+    from countersign.audit.records import records_of
+    from domain.fingerprint import fingerprint
+    from domain.models import Edit
+    from domain.policy import Policy
+    from tests.approvals import CFO, MANAGER, chained_request, payments_policy
+    from workflows.approval_stages import ChainRun
+
+    policy = Policy(name="payments", stages=payments_policy().stages, allow_edit=True)
+    asked = {"amount": "50000.00", "payee": "ACME"}
+    edited = asked | {"amount": "45000.00"}
+    request = chained_request(policy, parameters=asked)
+    run = ChainRun(request.chain, NOW)
+    run.record(MANAGER, True, NOW + timedelta(minutes=1))
+    run.edit(CFO, edited, NOW + timedelta(minutes=2))
+    run.record(MANAGER, True, NOW + timedelta(minutes=3))
+    edit = Edit(CFO, NOW + timedelta(minutes=2), edited, fingerprint("wire_transfer", edited), stage=1)
+
+    decided = recorded_decisions(request, None, run.progress, ApprovalStatus.APPROVED)
+    records = records_of("approval-1", request, decided, "approved", NOW, [edit])
+
+    lines = [(r.decider, r.stage, r.decision, json.loads(r.arguments)["amount"]) for r in records]
+    assert lines == [
+        (MANAGER, "Manager", "approved", "50000.00"),
+        (CFO, "CFO", "edited", "45000.00"),
+        (CFO, "CFO", "approved", "45000.00"),
+        (MANAGER, "Manager", "approved", "45000.00"),
+    ]
+    assert records[0].fingerprint == fingerprint("wire_transfer", asked)
+    assert {r.fingerprint for r in records[1:]} == {edit.fingerprint}

@@ -39,6 +39,9 @@ def test_the_example_catalog_has_its_policies():
     security = example.get("grant_channel_access").policy.stages[0]
     assert (security.groups, security.needs) == (["S0SECURITY"], 2)
     assert example.get("company_announcement").policy.stages[0].escalate_to == ["U03ALANTUR"]
+    # Approvers may edit a wire before approving it, and an edit goes back to the stages before.
+    assert (wire.allow_edit, wire.edit_keeps_approvals) == (True, False)
+    assert not example.get("grant_channel_access").policy.allow_edit
     # Until the workflow carries out stages: one step, anyone but the requester, as before.
     assert all(a.approvers == [] for a in example.actions)
     assert example.get("wire_transfer").timeout_seconds == 2 * 86400
@@ -189,6 +192,10 @@ def test_needs_all_is_read(tmp_path):
         (
             catalog({"payments": PAYMENTS | {"distinct_approvers": "no"}}),
             "policy 'payments': distinct_approvers must be true or false",
+        ),
+        (
+            catalog({"payments": PAYMENTS | {"edit_keeps_approvals": True}}),
+            "policy 'payments': edit_keeps_approvals is about edits, which need allow_edit: true",
         ),
         (catalog({"pay ments": PAYMENTS}), "policy 'pay ments': name must be 1 to 64 letters"),
         (

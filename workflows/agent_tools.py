@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.executors import ActionExecutors
     from activities.slack import SlackActivities
     from blocks.approval_card import card_layout
+    from domain.approval_edits import edits_for_model
     from domain.approval_rules import decision_for_model
     from domain.catalog import ActionSpec, validate_arguments
     from domain.execution import EXECUTION_CALL, approval_request_for, execution_request_for
@@ -58,13 +59,15 @@ class Turn:
         and for a wire a second payment). An approved call that failed to run may be
         asked again."""
         asked = fingerprint(request.action, request.parameters)
+        # An approver's edit changes the fingerprint: the call as asked is settled too.
         settled = [
             r
             for r in self.records
             if r.approval.status is ApprovalStatus.REJECTED
             or (r.approval.status is ApprovalStatus.APPROVED and r.execution and r.execution.succeeded)
         ]
-        return next((r for r in settled if r.approval.fingerprint == asked), None)
+        seen = [r for r in settled if asked in (r.approval.fingerprint, r.approval.asked_fingerprint)]
+        return seen[0] if seen else None
 
 
 def agent_tools(actions: list[ActionSpec], turn: Turn) -> list[FunctionTool]:
@@ -103,9 +106,12 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
         result = await _ask(request)
         if result is None:
             return "Error: the approval could not be posted in Slack. Nothing was done."
-        record = ActionRecord(spec.name, result)
+        # What runs is what was approved: an approver's edit, else the arguments as asked.
+        approved = result.approved_parameters or arguments
+        record = ActionRecord(spec.name, result, asked=arguments if result.edits else None)
         turn.records.append(record)
         decided = decision_for_model(result.status, result.decision)
+        decided += edits_for_model(arguments, result.edits, approved=result.approved)
         if not result.approved:
             return f"{decided}. The action was NOT run. Do not ask again unless the requester changes it."
         try:
@@ -113,7 +119,7 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
                 ActionExecutors.execute_action,
                 execution_request_for(
                     spec,
-                    arguments,
+                    approved,
                     approval_workflow_id=result.workflow_id,
                     approval=result,
                     requester=turn.request.user,
@@ -235,6 +241,7 @@ async def _show_on_card(request: ApprovalRequest, record: ActionRecord) -> None:
         message_ts=result.message_ts,
         execution=record.execution,
         progress=result.progress,
+        edits=result.edits,
     )
     try:
         await workflow.execute_activity_method(SlackActivities.update_approval_message, card, **CARD_UPDATE)

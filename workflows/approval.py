@@ -7,6 +7,7 @@ redrawn at each decision, reminder and escalation, each stage's people told in a
 """
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 
 from temporalio import workflow
@@ -16,8 +17,10 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.deciders import DeciderActivities
     from activities.slack import SlackActivities
+    from blocks.approval_card import card_problem
     from domain import approval_memo
     from domain import search_attributes as sa
+    from domain.approval_edits import edit_refusal, version_refusal
     from domain.approval_rules import origin_refusal, refusal_of, withdrawal_refusal
     from domain.fingerprint import fingerprint
     from domain.models import (
@@ -29,6 +32,8 @@ with workflow.unsafe.imports_passed_through():
         ClickOrigin,
         Decision,
         DecisionSubmission,
+        Edit,
+        EditSubmission,
         EphemeralNotice,
         Withdrawal,
     )
@@ -66,6 +71,8 @@ class ApprovalWorkflow:
         self._status = ApprovalStatus.PENDING
         self._decision: Decision | None = None
         self._message_ts: str | None = None
+        self._edits: list[Edit] = []
+        """Approvers' edits, oldest first; `_fingerprint` is the last one's."""
         self._listed: list[str] = []
         """Who `/approvals` lists this for, as last upserted (ApprovalApprovers)."""
 
@@ -121,6 +128,8 @@ class ApprovalWorkflow:
             message_ts=self._message_ts,
             workflow_id=workflow.info().workflow_id,
             progress=self._stages.progress if self._stages else None,
+            edits=self._edits,
+            asked_fingerprint=fingerprint(request.action, request.parameters) if self._edits else "",
         )
 
     async def _carry_out(self, stages: ChainRun) -> None:
@@ -300,6 +309,69 @@ class ApprovalWorkflow:
         workflow.logger.info("Refused a withdrawal by %s: %s", withdrawal.user, refusal)
         await self._tell_refusal(withdrawal.user, refusal)
 
+    @workflow.update
+    async def edit_click(self, submission: EditSubmission) -> str | None:
+        """ "Edit & approve" from Slack: None once the edited arguments are approved by the
+        editor (the card then shows both versions, and stages approved before are asked
+        again), else why not (which the bot tells them). Refused by the validator, an edit
+        writes nothing to history. New with edits, so no history predates it."""
+        await self._card_posted_for(submission.origin)
+        if refusal := self._edit_refusal(submission):
+            workflow.logger.info("Refused an edit by %s: %s", submission.user, refusal)
+            return refusal
+        self._record_edit(submission)
+        return None
+
+    @edit_click.validator
+    def validate_edit_click(self, submission: EditSubmission) -> None:
+        if self._waits_for_card(submission.origin):
+            return  # the handler waits for the card's ts, then checks
+        if refusal := self._edit_refusal(submission):
+            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+
+    @workflow.signal
+    async def edit(self, submission: EditSubmission) -> None:
+        """`edit_click` as a signal, for when no worker answers the update in time; a
+        refusal is told from here."""
+        await self._card_posted_for(submission.origin)
+        if (refusal := self._edit_refusal(submission)) is None:
+            self._record_edit(submission)
+            return
+        workflow.logger.info("Refused an edit by %s: %s", submission.user, refusal)
+        await self._tell_refusal(submission.user, refusal)
+
+    def _edit_refusal(self, submission: EditSubmission) -> str | None:
+        state = self.get_status()
+        if refusal := self._origin_refusal(state, submission.user, submission.origin):
+            return refusal
+        if refusal := edit_refusal(state, submission):
+            return refusal
+        edited = dataclasses.replace(state, edits=[*state.edits, self._edit_of(submission)])
+        if problem := card_problem(edited):
+            return f"The edited request cannot be shown on its card in full: {problem}."
+        return None
+
+    def _edit_of(self, submission: EditSubmission) -> Edit:
+        return Edit(
+            user=submission.user,
+            edited_at=workflow.now(),
+            parameters=submission.parameters,
+            fingerprint=fingerprint(self._request.action, submission.parameters),
+        )
+
+    def _record_edit(self, submission: EditSubmission) -> None:
+        """The editor approves their version: it is what the card shows and what runs."""
+        assert self._stages is not None  # edit_refusal refuses a request without a chain
+        now = workflow.now()
+        stage, status = self._stages.edit(submission.user, submission.parameters, now)
+        self._edits.append(dataclasses.replace(self._edit_of(submission), stage=stage))
+        self._fingerprint = self._edits[-1].fingerprint
+        # `/approvals` lists tell versions apart by their fingerprint.
+        workflow.upsert_memo({approval_memo.FINGERPRINT: self._fingerprint})
+        workflow.logger.info("Edited and approved by %s", submission.user)
+        if status is not ApprovalStatus.PENDING:
+            self._record(Decision(approved=True, decided_at=now, decided_by=submission.user))
+
     async def _tell_refusal(self, user: str, refusal: str) -> None:
         try:
             await workflow.execute_activity_method(
@@ -334,7 +406,9 @@ class ApprovalWorkflow:
         state = self.get_status()
         if checks_origin and (refusal := self._origin_refusal(state, submission.user, submission.origin)):
             return refusal
-        return refusal_of(state, submission.user, submission.approved, submission.reason)
+        if refusal := refusal_of(state, submission.user, submission.approved, submission.reason):
+            return refusal
+        return version_refusal(state, submission)
 
     def _withdrawal_refusal(self, withdrawal: Withdrawal) -> str | None:
         """Why this withdrawal cannot count: clicked outside this approval's card (or a list
@@ -410,6 +484,7 @@ class ApprovalWorkflow:
             message_ts=self._message_ts,
             progress=self._stages.progress if self._stages else None,
             reminded_at=self._stages.reminded_at if self._stages else None,
+            edits=self._edits,
         )
 
     def _upsert_search_attributes(self) -> None:

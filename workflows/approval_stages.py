@@ -8,10 +8,11 @@ drive it without a server. The workflow does the waiting and the telling.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from domain.approval_status import ApprovalStatus
 from domain.policy import Stage
-from domain.policy_decisions import decide
+from domain.policy_decisions import decide, edit
 from domain.policy_progress import (
     Chain,
     Deciders,
@@ -73,6 +74,19 @@ class ChainRun:
         if self.stage_index is not None and self.stage_index != before:
             self._start_clock(at)
         return outcome(self.chain, self.progress)
+
+    def edit(self, user: str, arguments: dict[str, Any], at: datetime) -> tuple[int, ApprovalStatus]:
+        """Records `user`'s edit and their approval of it (raises ValueError with the refusal
+        when they may not) and returns the stage it counted for and the request's outcome.
+        Stages approved before are asked again (policy_decisions.edit): the stage that now
+        waits starts its clock anew."""
+        index = self.stage_index
+        assert index is not None  # edit() refuses a decided request
+        self.chain, self.progress = edit(self.chain, self.progress, user, arguments, at)
+        self.changes += 1
+        if self.stage_index is not None and self.stage_index != index:
+            self._start_clock(at)
+        return index, outcome(self.chain, self.progress)
 
     def next_wake(self) -> datetime:
         """When the clock fires next: a reminder, else the deadline."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from blocks.approval_card import version_clicked
 from bot.approvals.list_buttons import ListButtons, is_list_value
 from domain.models import ClickOrigin
 
@@ -26,6 +27,9 @@ class ApprovalClick:
     trigger_id: str
     origin: ClickOrigin
     """Where the button was: the approval checks it is its own card (or a list of it)."""
+    version: int | None = None
+    """The version of the arguments the card showed (its buttons' block_id says); None
+    for a list's buttons."""
 
     async def tell(self, client: AsyncWebClient, text: str) -> None:
         """An answer only the person who clicked sees, beside the card."""
@@ -62,4 +66,5 @@ def approval_click(body: dict[str, Any], action: dict[str, Any], list_buttons: L
             message_ts=container.get("message_ts") or message.get("ts", ""),
             from_list=from_list,
         ),
+        version=None if from_list else version_clicked(action.get("block_id")),
     )

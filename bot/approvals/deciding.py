@@ -15,7 +15,14 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.approval_rules import origin_refusal, refusal_for
-from domain.models import Approval, ApprovalStatus, ClickOrigin, DecisionSubmission, Withdrawal
+from domain.models import (
+    Approval,
+    ApprovalStatus,
+    ClickOrigin,
+    DecisionSubmission,
+    EditSubmission,
+    Withdrawal,
+)
 from workflows.approval import DECISION_REFUSED, ApprovalWorkflow
 
 log = logging.getLogger("countersign.bot")
@@ -30,8 +37,8 @@ QUERY_TIMEOUT = timedelta(seconds=2)
 UPDATE_TIMEOUT = timedelta(seconds=1.5)
 
 
-# What a button click hands to the approval: a decision, or the requester's withdrawal.
-Click = TypeVar("Click", DecisionSubmission, Withdrawal)
+# What a click hands to the approval: a decision, the requester's withdrawal, or an edit.
+Click = TypeVar("Click", DecisionSubmission, Withdrawal, EditSubmission)
 
 
 class ApprovalBusy(Exception):
@@ -93,6 +100,12 @@ async def submit_withdrawal(temporal: Client, workflow_id: str, withdrawal: With
     return await _submit(
         temporal, workflow_id, withdrawal, ApprovalWorkflow.withdraw_click, ApprovalWorkflow.withdraw
     )
+
+
+async def submit_edit(temporal: Client, workflow_id: str, edit: EditSubmission) -> str | None:
+    """`submit_decision` for "Edit & approve": None once the edited arguments are approved
+    (or, with no worker answering, the edit is queued), else what to tell the editor."""
+    return await _submit(temporal, workflow_id, edit, ApprovalWorkflow.edit_click, ApprovalWorkflow.edit)
 
 
 async def _submit(

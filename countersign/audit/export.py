@@ -76,11 +76,11 @@ async def approval_records(
     handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
     history = await read_history(await handle.fetch_history(), client.data_converter)
     request, confirmed = history.request, True
-    outcome = history.closed or PENDING
+    outcome, edits = history.closed or PENDING, []
     if history.result is not None:
         result = history.result
         decided = recorded_decisions(request, result.decision, result.progress, result.status)
-        outcome = result.status.value
+        outcome, edits = result.status.value, result.edits
     elif not history.asked or (history.last_task_at and history.last_task_at < since):
         # Nobody sent it a decision, or none it could have recorded since `since`.
         decided = []
@@ -91,8 +91,8 @@ async def approval_records(
         try:
             state = await handle.query(GET_STATUS, result_type=Approval, rpc_timeout=QUERY_TIMEOUT)
             decided = recorded_decisions(request, state.decision, state.progress, state.status)
-            outcome = history.closed or state.status.value
+            outcome, edits = history.closed or state.status.value, state.edits
         except (WorkflowQueryFailedError, RPCError):
             decided, confirmed = history.clicks, False
-    records = records_of(execution.id, request, decided, outcome, history.closed_at)
+    records = records_of(execution.id, request, decided, outcome, history.closed_at, edits)
     return [r for r in records if r.time >= iso_utc(since)], confirmed

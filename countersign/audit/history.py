@@ -7,7 +7,8 @@ decision came as an Update, a best reading of the signals otherwise. An accepted
 not; one its validator refused wrote nothing); a `decide` signal counted unless the
 approval then told that person why not, which it does with the activity `post_ephemeral`,
 once per refused signal. `approve` signals are left to the result: one that counted
-ended the approval approved.
+ended the approval approved. An edit (`edit_click`, `edit`) is left to the approval's own
+account too: it changes which of the approvals before it count.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 from countersign.audit.records import Decided
-from domain.approval_names import APPROVE, DECIDE, DECIDE_CLICK
+from domain.approval_names import APPROVE, DECIDE, DECIDE_CLICK, EDIT, EDIT_CLICK
 from domain.models import ApprovalRequest, ApprovalResult, DecisionSubmission, EphemeralNotice
 from domain.policy_decisions import decide
 from domain.policy_progress import Progress, escalate
@@ -92,13 +93,17 @@ async def read_history(history: WorkflowHistory, converter: DataConverter) -> Ap
                 (submission,) = await converter.decode(update.input.args.payloads, [DecisionSubmission])
                 accepted[update.meta.update_id] = submission
                 found.asked = True
+            elif update.input.name == EDIT_CLICK:
+                # An edit changes what later approvals were for: only the approval's own
+                # account (its result, or its answer to get_status) says which counted.
+                found.asked = found.signalled = True
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             attributes = event.workflow_execution_update_completed_event_attributes
             if attributes.meta.update_id in accepted and await _recorded(attributes.outcome, converter):
                 counted_updates.append((accepted[attributes.meta.update_id], task_at))
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             attributes = event.workflow_execution_signaled_event_attributes
-            if attributes.signal_name in (DECIDE, APPROVE):
+            if attributes.signal_name in (DECIDE, APPROVE, EDIT):
                 found.asked = found.signalled = True
             if attributes.signal_name == DECIDE:
                 (submission,) = await converter.decode(attributes.input.payloads, [DecisionSubmission])

@@ -7,8 +7,10 @@ Pure code: the approval's request, the decisions it recorded (its result's or it
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import rfc8785
+
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalRequest, ApprovalStatus, Decision
+from domain.models import ApprovalRequest, ApprovalStatus, Decision, Edit
 from domain.policy_progress import Progress, current_stage
 
 OPERATOR = "Temporal (operator)"
@@ -31,13 +33,17 @@ class AuditRecord:
     decider: str
     """Slack user ID, or OPERATOR; empty for an outcome nobody decided (expiry)."""
     decision: str
-    """approved / rejected, or how the approval ended without one (expired, cancelled, …)."""
+    """approved / rejected, edited (an approver changed the arguments and approved their
+    version), or how the approval ended without one (expired, cancelled, …)."""
     reason: str
     time: str
     """ISO 8601, UTC, to the millisecond."""
     fingerprint: str
+    """Of the arguments this line is about: as asked, or the version an edit made."""
     outcome: str
     """How the approval ended (its result's status), or pending while it runs."""
+    arguments: str = ""
+    """Those arguments, as RFC 8785 canonical JSON: with edits, the export has each version."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Decided:
     reason: str
     at: datetime
     stage: int | None = None
+    version: int = 0
+    """Which version of the arguments it was for: 0 as asked, n after the n-th edit."""
 
 
 # What an approval's end is called when it is neither a decision nor still waiting.
@@ -65,12 +73,17 @@ def recorded_decisions(
     if status is ApprovalStatus.WITHDRAWN:
         decision = None
     stage_decisions = progress.decisions if progress else []
-    decided = [Decided(d.user, d.approved, d.reason, d.decided_at, d.stage) for d in stage_decisions]
+    decided = [
+        Decided(d.user, d.approved, d.reason, d.decided_at, d.stage, d.version) for d in stage_decisions
+    ]
     # A chain's deciding click is in its progress already; an operator's `approve` is not.
     if decision is not None and (request.chain is None or progress is None or decision.decided_by is None):
         stage = current_stage(request.chain, progress) if request.chain and progress else None
+        version = progress.version if progress else 0
         decided.append(
-            Decided(decision.decided_by, decision.approved, decision.reason, decision.decided_at, stage)
+            Decided(
+                decision.decided_by, decision.approved, decision.reason, decision.decided_at, stage, version
+            )
         )
     return decided
 
@@ -81,11 +94,17 @@ def records_of(
     decided: list[Decided],
     outcome: str,
     closed_at: datetime | None,
+    edits: list[Edit] | None = None,
 ) -> list[AuditRecord]:
-    """A record per decision, and one for an end that was not a decision (expired, cancelled,
+    """A record per decision and per edit, in time order, each with the version of the
+    arguments it was about; and one for an end that was not a decision (expired, cancelled,
     terminated, …) at the time the approval closed."""
+    versions = [request.parameters, *(e.parameters for e in edits or [])]
 
-    def record(stage: int | None, decider: str, decision: str, reason: str, at: datetime) -> AuditRecord:
+    def record(
+        stage: int | None, decider: str, decision: str, reason: str, at: datetime, version: int = 0
+    ) -> AuditRecord:
+        arguments = versions[min(version, len(versions) - 1)]
         return AuditRecord(
             workflow_id=workflow_id,
             action=request.action,
@@ -97,14 +116,20 @@ def records_of(
             decision=decision,
             reason=reason,
             time=iso_utc(at),
-            fingerprint=fingerprint(request.action, request.parameters),
+            fingerprint=fingerprint(request.action, arguments),
             outcome=outcome,
+            arguments=rfc8785.dumps(arguments).decode(),
         )
 
     records = [
-        record(d.stage, d.user or OPERATOR, "approved" if d.approved else "rejected", d.reason, d.at)
+        record(
+            d.stage, d.user or OPERATOR, "approved" if d.approved else "rejected", d.reason, d.at, d.version
+        )
         for d in decided
     ]
+    # An edit is its editor's approval of the new version (in `decided` already), and this.
+    records += [record(e.stage, e.user, "edited", "", e.edited_at, n) for n, e in enumerate(edits or [], 1)]
+    records.sort(key=lambda r: (r.time, r.decision != "edited"))
     if outcome not in DECIDED_OUTCOMES and closed_at is not None:
         ended_by = request.requester if outcome == ApprovalStatus.WITHDRAWN.value else ""
         records.append(record(None, ended_by, outcome, "", closed_at))

@@ -13,6 +13,10 @@ Claims (JWT names where JWT has one):
   Temporal directly), `stage` (the policy stage's name, null without a policy),
   `stage_index`, `approved_at` (unix seconds).
 - `policy`: the policy's name, null for a one-step approval.
+- `edited` (only when an approver edited the arguments before approving): the arguments as
+  asked, by `asked_arguments_sha256` and `asked_fingerprint`, and each edit: `user`,
+  `stage`, `edited_at` (unix seconds), `arguments_sha256` of the version they approved.
+  `arguments_sha256` above is always of what ran: the last edit's.
 """
 
 import hashlib
@@ -49,6 +53,28 @@ def receipt_claims(
         "requester": asked.requester,
         "approvers": _approvers(asked, result),
         "policy": asked.chain.policy.name if asked.chain else None,
+        **_edited(asked, result),
+    }
+
+
+def _edited(asked: ApprovalRequest, result: ApprovalResult) -> dict[str, Any]:
+    if not result.edits:
+        return {}
+    stages = asked.chain.policy.stages if asked.chain else []
+    return {
+        "edited": {
+            "asked_arguments_sha256": arguments_sha256(asked.parameters),
+            "asked_fingerprint": result.asked_fingerprint,
+            "edits": [
+                {
+                    "user": e.user,
+                    "stage": stages[e.stage].name if e.stage is not None and e.stage < len(stages) else None,
+                    "edited_at": int(e.edited_at.timestamp()),
+                    "arguments_sha256": arguments_sha256(e.parameters),
+                }
+                for e in result.edits
+            ],
+        }
     }
 
 
@@ -62,7 +88,7 @@ def _approvers(asked: ApprovalRequest, result: ApprovalResult) -> list[dict[str,
                 "stage_index": d.stage,
                 "approved_at": int(d.decided_at.timestamp()),
             }
-            for d in result.progress.decisions
+            for d in result.progress.counted
             if d.approved
         ]
     decision = result.decision

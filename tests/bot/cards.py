@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from blocks.approval_card import APPROVE_ACTION_ID, REJECT_ACTION_ID, WITHDRAW_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, EDIT_ACTION_ID, REJECT_ACTION_ID, WITHDRAW_ACTION_ID
 from tests.fakes.block_text import reading
 from tests.fakes.slack_payloads import button_click
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
@@ -58,8 +58,19 @@ def click(
     """The block_actions payload of `user` clicking Approve or Reject on `card` (Withdraw
     when `approve` is None)."""
     wanted = {True: APPROVE_ACTION_ID, False: REJECT_ACTION_ID, None: WITHDRAW_ACTION_ID}[approve]
-    (button,) = [b for b in buttons(card) if b["action_id"] == wanted]
+    return click_button(card, user, wanted, trigger_id=trigger_id)
+
+
+def edit(card: SlackCall, user: str, trigger_id: str = "4916855695380.xxx.yyy") -> dict[str, Any]:
+    """The block_actions payload of `user` clicking Edit & approve on `card`."""
+    return click_button(card, user, EDIT_ACTION_ID, trigger_id=trigger_id)
+
+
+def click_button(card: SlackCall, user: str, wanted: str, *, trigger_id: str) -> dict[str, Any]:
+    (block,) = [b for b in card.args.get("blocks", []) if b["type"] == "actions"]
+    (button,) = [b for b in block["elements"] if b["action_id"] == wanted]
     return button_click(
+        block_id=block["block_id"],
         action_id=wanted,
         value=button["value"],
         user=user,

@@ -45,9 +45,10 @@ def button_click(
     message_ts: str,
     thread_ts: str | None = None,
     trigger_id: str = "4916855695380.xxx.yyy",
+    block_id: str = "approval_actions",
 ) -> dict[str, Any]:
     """A `block_actions` payload for a click on a button of a message in `channel`
-    (in the thread `thread_ts`, when given)."""
+    (in the thread `thread_ts`, when given), in the block `block_id`."""
     payload = _fixture("block_actions_payload.json")
     payload["user"] = {"id": user, "username": user.lower(), "team_id": TEAM}
     payload["team"] = {"id": TEAM}
@@ -59,7 +60,7 @@ def button_click(
         payload["container"]["thread_ts"] = thread_ts
         payload["message"]["thread_ts"] = thread_ts
     action = payload["actions"][0]
-    action.update(action_id=action_id, value=value, block_id="approval_actions")
+    action.update(action_id=action_id, value=value, block_id=block_id)
     payload["actions"] = [action]
     return payload
 

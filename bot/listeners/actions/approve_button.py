@@ -25,5 +25,6 @@ async def handle_approve_button(
 
 
 async def _approve(temporal: Client, workflow_id: str, click: ApprovalClick) -> str | None:
-    approval = DecisionSubmission(approved=True, user=click.user, origin=click.origin)
+    # The version the card showed: an approval counts only for arguments its approver saw.
+    approval = DecisionSubmission(approved=True, user=click.user, origin=click.origin, version=click.version)
     return await submit_decision(temporal, workflow_id, approval)
