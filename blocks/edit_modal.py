@@ -181,7 +181,9 @@ def _input(field: Field, current: Mapping[str, Any]) -> dict[str, Any]:
                 if isinstance(field.schema.get(bound), int | float):
                     element[key] = str(field.schema[bound])
             if has:
-                element["initial_value"] = json.dumps(value)
+                # JSON Schema counts 3.0 an integer; Slack's whole-number input would refuse "3.0".
+                whole = field.kind == FieldKind.INTEGER and isinstance(value, float) and value.is_integer()
+                element["initial_value"] = json.dumps(int(value) if whole else value)
         case FieldKind.CHOICE | FieldKind.BOOLEAN:
             choices = field.schema["enum"] if field.kind == FieldKind.CHOICE else ["true", "false"]
             options = [_option(str(v)) for v in choices]

@@ -18,6 +18,11 @@ def build_stage_notice(notice: StageNotice, permalink: str | None) -> dict[str, 
     stage = f"the {escape(notice.stage)} stage" if notice.stage else "it"
     until = slack_date(notice.deadline)
     match notice.kind:
+        case NoticeKind.TURN if notice.edited_by:
+            line = (
+                f":raised_hand: Your decision is needed: {what}. {mention(notice.edited_by)} edited its "
+                f"arguments before approving, so look at what changed; you can decide {stage} until {until}."
+            )
         case NoticeKind.TURN:
             line = f":raised_hand: Your decision is needed: {what}. You can decide {stage} until {until}."
         case NoticeKind.REMINDER:

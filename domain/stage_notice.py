@@ -27,3 +27,6 @@ class StageNotice:
     channel: str
     message_ts: str
     """The card's: the DM links to it."""
+    edited_by: str | None = None
+    """Who last edited the arguments before approving, when anyone did: the card shows both
+    versions, and the DM says to look."""

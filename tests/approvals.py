@@ -23,6 +23,19 @@ CHANNEL = "C0FINANCE"
 MANAGER = "U02GRACEHO"
 CFO = "U03ALANTUR"
 FROM_LIST = ClickOrigin(from_list=True)
+# actions.example.yml's wire_transfer parameters.
+WIRE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "amount": {"type": "string", "pattern": "^[0-9]+\\.[0-9]{2}$"},
+        "currency": {"type": "string", "enum": ["USD", "EUR", "GBP"]},
+        "payee": {"type": "string", "minLength": 1, "maxLength": 140},
+        "account": {"type": "string", "pattern": "^[A-Z0-9 ]{8,34}$"},
+        "reference": {"type": "string", "maxLength": 140},
+    },
+    "required": ["amount", "currency", "payee", "account", "reference"],
+    "additionalProperties": False,
+}
 """Where a decision signalled by a test was made: an `/approvals` list (the bot checked it),
 so it counts whether or not the card is posted yet."""
 
@@ -66,6 +79,17 @@ def chained_request(
     request = wire_request(**changes)
     request.approvers = []
     request.chain = chain_for(policy, request.parameters, request.requester, members or {})
+    return request
+
+
+def editable_wire(parameters: dict) -> ApprovalRequest:
+    """A wire decided by `payments_policy()` with `allow_edit`, carrying the example
+    catalog's wire_transfer schema, as the agent's tool asks for one."""
+    policy = payments_policy()
+    request = chained_request(
+        Policy(name=policy.name, stages=policy.stages, allow_edit=True), parameters=dict(parameters)
+    )
+    request.parameters_schema = WIRE_SCHEMA
     return request
 
 

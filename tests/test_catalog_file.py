@@ -270,3 +270,17 @@ def test_the_worker_stops_at_start_with_one_line_naming_the_catalog_problem(tmp_
         f"countersign worker: {path}: action 'pay': unknown executor kind 'email' "
         "(known: webhook, slack_post, slack_invite)"
     ]
+
+
+def test_the_tests_wire_schema_is_the_example_catalogs():
+    from tests.approvals import WIRE_SCHEMA
+
+    example = read_action_catalog(Path("actions.example.yml"), {"WEBHOOK_BASE_URL": "http://127.0.0.1:1"})
+    parameters = example.everything.get("wire_transfer").parameters
+    assert WIRE_SCHEMA == {
+        **parameters,
+        "properties": {
+            name: {k: v for k, v in prop.items() if k != "description"}
+            for name, prop in parameters["properties"].items()
+        },
+    }

@@ -107,7 +107,7 @@ def _action_tool(spec: ActionSpec, turn: Turn) -> FunctionTool:
         if result is None:
             return "Error: the approval could not be posted in Slack. Nothing was done."
         # What runs is what was approved: an approver's edit, else the arguments as asked.
-        approved = result.approved_parameters or arguments
+        approved = result.approved_parameters if result.approved_parameters is not None else arguments
         record = ActionRecord(spec.name, result, asked=arguments if result.edits else None)
         turn.records.append(record)
         decided = decision_for_model(result.status, result.decision)

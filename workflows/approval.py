@@ -202,6 +202,7 @@ class ApprovalWorkflow:
                 deadline=stages.deadline,
                 channel=self._request.channel,
                 message_ts=self._message_ts,
+                edited_by=self._edits[-1].user if self._edits else None,
             )
             for user in telling.users
         ]

@@ -11,13 +11,22 @@ from temporalio.client import Client
 
 from blocks.approval_card import EDIT_ACTION_ID
 from blocks.edit_modal import EDIT_CALLBACK_ID, FIELD_ACTION_ID
-from countersign.catalog_file import read_action_catalog
 from countersign.receipts.claims import arguments_sha256
 from domain.fingerprint import fingerprint
 from domain.models import AgentRequest, ApprovalStatus
 from domain.policy import Policy
 from tests.agents import send_message, wait_for_answers
-from tests.approvals import CFO, CHANNEL, MANAGER, REQUESTER, chained_request, payments_policy, start_approval
+from tests.approvals import (
+    CFO,
+    CHANNEL,
+    MANAGER,
+    REQUESTER,
+    WIRE_SCHEMA,
+    chained_request,
+    editable_wire,
+    payments_policy,
+    start_approval,
+)
 from tests.bot.cards import buttons, click, edit, ephemerals_to, said, shown, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_payloads import view_submission
@@ -146,7 +155,7 @@ async def test_arguments_the_schema_refuses_come_back_as_field_errors_and_nothin
     bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker
 ):
     approval = await start_approval(
-        client, settings.temporal_task_queue, _editable_wire(parameters=dict(WIRE))
+        client, settings.temporal_task_queue, editable_wire(parameters=dict(WIRE))
     )
     card = await slack.wait_for_call("chat.postMessage")
     view = await open_editor(bot, slack, card, MANAGER)
@@ -171,7 +180,7 @@ async def test_a_policy_without_allow_edit_offers_no_edit_and_refuses_a_forged_o
     bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker
 ):
     request = chained_request(payments_policy(), parameters=dict(WIRE))
-    request.parameters_schema = _schema()
+    request.parameters_schema = WIRE_SCHEMA
     approval = await start_approval(client, settings.temporal_task_queue, request)
     card = await slack.wait_for_call("chat.postMessage")
     assert EDIT_ACTION_ID not in [b["action_id"] for b in buttons(card)]
@@ -192,7 +201,7 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
     bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker
 ):
     above = WIRE | {"amount": "50000.00"}
-    approval = await start_approval(client, settings.temporal_task_queue, _editable_wire(parameters=above))
+    approval = await start_approval(client, settings.temporal_task_queue, editable_wire(parameters=above))
     card = await slack.wait_for_call("chat.postMessage")
     await bot.interaction(click(card, MANAGER, approve=True))
     await slack.wait_for(lambda: _dms_to(slack, CFO), what="the CFO told it is their turn")
@@ -210,6 +219,8 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
     assert state.parameters["amount"] == "45000.00" and state.request.parameters["amount"] == "50000.00"
     # The manager approved 50,000.00, not 45,000.00: asked again, told so by a DM.
     await slack.wait_for(lambda: len(_dms_to(slack, MANAGER)) >= 2, what="the manager told again")
+    told_again = _dms_to(slack, MANAGER)[-1].args["text"]
+    assert f"<@{CFO}> edited its arguments before approving, so look at what changed" in told_again
     redrawn = slack.calls_to("chat.update")[-1]
     assert f"Manager 0/1 · CFO ✓ <@{CFO}>" in shown(redrawn)
     # A click on the card as it was before the edit does not approve the edited version.
@@ -232,15 +243,3 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
 
 def _dms_to(slack: FakeSlackWebApi, user: str) -> list[SlackCall]:
     return [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == user]
-
-
-def _schema() -> dict[str, Any]:
-    """The example catalog's wire_transfer parameters."""
-    catalog = read_action_catalog(EXAMPLE_CATALOG, {"WEBHOOK_BASE_URL": "http://127.0.0.1:1"})
-    return catalog.everything.get("wire_transfer").parameters
-
-
-def _editable_wire(parameters: dict[str, Any]):
-    request = chained_request(editable(payments_policy()), parameters=parameters)
-    request.parameters_schema = _schema()
-    return request

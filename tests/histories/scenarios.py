@@ -23,10 +23,17 @@ from temporalio.client import (
     WorkflowHistory,
 )
 
-from bot.approvals.deciding import submit_decision, submit_withdrawal
+from bot.approvals.deciding import submit_decision, submit_edit, submit_withdrawal
 from countersign.settings import Settings, load_settings
 from countersign.temporal_server import temporal_binary
-from domain.models import AgentRequest, ApprovalStatus, ClickOrigin, DecisionSubmission, Withdrawal
+from domain.models import (
+    AgentRequest,
+    ApprovalStatus,
+    ClickOrigin,
+    DecisionSubmission,
+    EditSubmission,
+    Withdrawal,
+)
 from domain.policy import Policy, Stage
 from tests.agents import send_message, wait_for_answers
 from tests.approvals import (
@@ -39,6 +46,7 @@ from tests.approvals import (
     REQUESTER,
     card_recorded,
     chained_request,
+    editable_wire,
     payments_policy,
     start_approval,
     wire_request,
@@ -261,6 +269,26 @@ async def two_stages_approved(stack: Stack) -> list[str]:
     return [handle.id]
 
 
+async def edited_at_a_later_stage(stack: Stack) -> list[str]:
+    """An editable chain: the manager approves, the CFO edits the amount and approves it, which
+    sends it back to the manager; a click on the card as drawn before is refused; the manager
+    approves the edited version."""
+    handle = await start_approval(
+        stack.client, stack.settings.temporal_task_queue, editable_wire(WIRE | {"amount": "50000.00"})
+    )
+    card = await posted(stack, handle)
+    approve = DecisionSubmission(True, MANAGER, origin=on_card(card), version=0)
+    assert await click(stack, handle.id, approve) is None
+    edited = WIRE | {"amount": "45000.00"}
+    edit = EditSubmission(user=CFO, parameters=edited, origin=on_card(card), version=0)
+    assert await submit_edit(stack.client, handle.id, edit) is None
+    assert await click(stack, handle.id, approve) is not None, "the manager saw another version"
+    again = dataclasses.replace(approve, version=1)
+    assert await click(stack, handle.id, again) is None
+    assert (await handle.result()).approved_parameters == edited
+    return [handle.id]
+
+
 async def reminded_escalated_expired(stack: Stack) -> list[str]:
     """A stage nobody decides: reminded, escalated at its deadline, then expired."""
     stage = Stage(
@@ -333,6 +361,24 @@ async def wire_transfer_approved_and_run(stack: Stack) -> list[str]:
     return [thread.workflow_id, approval_id]
 
 
+async def wire_transfer_edited_and_run(stack: Stack) -> list[str]:
+    """The model calls wire_transfer; the manager edits the amount and reference and approves;
+    the webhook runs the edited version, the model and the thread hear what changed."""
+    stack.model.then(tool_call("wire_transfer", WIRE), message("Sent 4,500.00 USD for invoice 4411-B."))
+    thread = Thread(stack)
+    await thread.say("wire $5,000 to ACME Corp, DE89370400440532013000, for invoice 4411")
+    slack = stack.slack
+    await slack.wait_for(lambda: cards(slack), what="the card")
+    approval_id = cards(slack)[0].args["blocks"][-1]["elements"][0]["value"]
+    card = await posted(stack, stack.client.get_workflow_handle(approval_id))
+    edited = WIRE | {"amount": "4500.00", "reference": "invoice 4411-B"}
+    edit = EditSubmission(user=MANAGER, parameters=edited, origin=on_card(card), version=0)
+    assert await submit_edit(stack.client, approval_id, edit) is None
+    await thread.answers(1)
+    assert [d.json for d in stack.webhooks.accepted] == [edited]
+    return [thread.workflow_id, approval_id]
+
+
 async def channel_access_by_quorum(stack: Stack) -> list[str]:
     """grant_channel_access: its group resolved (usergroups.users.list), two of it approve."""
     access = {"channel": "G0PAYROLL", "user": "U0NEWHIRE", "reason": "Runs payroll"}
@@ -391,11 +437,13 @@ SCENARIOS: dict[str, tuple[Scenario, bool]] = {
     "approval-reminded-escalated-expired": (reminded_escalated_expired, False),
     "approval-withdrawn-on-its-card": (withdrawn_on_its_card, False),
     "approval-withdrawn-by-signal-mid-chain": (withdrawn_by_signal_mid_chain, False),
+    "approval-edited-at-a-later-stage": (edited_at_a_later_stage, False),
     "agent-approval-only-approved": (approval_only_request_approved, False),
     "agent-wire-transfer-approved-and-run": (wire_transfer_approved_and_run, True),
     "agent-two-turns-in-a-thread": (two_turns_in_a_thread, True),
     "agent-rejected-call-proposed-again": (rejected_call_proposed_again, True),
     "agent-channel-access-by-quorum": (channel_access_by_quorum, True),
+    "agent-wire-transfer-edited-and-run": (wire_transfer_edited_and_run, True),
 }
 
 
