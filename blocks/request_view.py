@@ -102,13 +102,13 @@ def request_pieces(
     """
     pieces = [requester_words(summary, names or {}, in_modal=in_modal)] if summary else []
     for name, value in parameters.items():
-        if value == summary and summary:
-            continue
+        said = value == summary and summary  # shown once, as the requester's words
         if asked is None or (name in asked and asked[name] == value):
-            pieces.append(argument(str(name), value))
+            pieces += [] if said else [argument(str(name), value)]
         elif name in asked:
-            pieces += [argument(str(name), value, CHANGED), argument(str(name), asked[name], ASKED)]
-        else:
+            pieces += [] if said else [argument(str(name), value, CHANGED)]
+            pieces.append(argument(str(name), asked[name], ASKED))
+        elif not said:
             pieces.append(argument(str(name), value, ADDED))
     for name, value in (asked or {}).items():
         if name not in parameters:

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blocks.approval_card import build_approval_card, card_layout
+from blocks.approval_card import build_approval_card, card_layout, card_problem
 from blocks.details_modal import build_details_modal
 from domain.fingerprint import fingerprint
-from domain.models import Approval
+from domain.models import Approval, Edit
 from domain.slack_text import escape
 from sandbox.block_validation import view_problems
 from tests.approvals import APPROVER, REQUESTER, pending_state, wire_request
@@ -92,3 +92,48 @@ def test_every_value_is_readable_in_full_and_inert_or_no_card_is_posted(paramete
             assert original(on_card[name]) == runs, f"the card shows all of {name}"
     assert all(OURS.match(token) for token in live_tokens(message)), live_tokens(message)
     assert all(OURS.match(token) or token.startswith("<@U0REQUESTER") for token in live_tokens(modal))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(asked=arguments, changes=arguments, removed=st.sets(names, max_size=5), summary=requests)
+def test_an_edited_request_shows_what_runs_and_what_was_asked_in_full_or_the_edit_cannot_count(
+    asked: dict, changes: dict, removed: set, summary: str
+):
+    edited = {k: v for k, v in {**asked, **changes}.items() if k not in removed}
+    request = wire_request(summary=summary, parameters=asked)
+    edit = Edit(APPROVER, datetime(2030, 1, 1, tzinfo=UTC), edited, fingerprint(request.action, edited))
+    card = Approval("approval-1", request, edit.fingerprint, datetime(2030, 1, 2, tzinfo=UTC), edits=[edit])
+    if card_problem(card):
+        try:
+            build_approval_card(card, TEMPORAL_LINK)
+        except ValueError:
+            return
+        raise AssertionError("an edit no card can show in full was drawn")
+
+    message = build_approval_card(card, TEMPORAL_LINK)
+    modal = build_details_modal(card)
+
+    assert block_kit_problems(message["blocks"]) == [] and text_length(message["blocks"]) < 13_000
+    assert view_problems(modal) == [] and len(modal["blocks"]) <= 100
+    in_modal = arguments_shown(modal["blocks"])
+    for name, value in edited.items():
+        if value == summary and summary:
+            continue
+        label = name if asked.get(name, _ABSENT) == value else f"{name}{_marked(name, asked)}"
+        assert original(in_modal[label]) == _as_run(value), f"the modal shows all of {label}, which runs"
+    for name, value in asked.items():
+        if edited.get(name, _ABSENT) != value:
+            words = " · as asked" if name in edited else " · as asked, removed by an edit"
+            assert original(in_modal[name + words]) == _as_run(value), f"the modal shows {name} as asked"
+    assert all(OURS.match(token) for token in live_tokens(message)), live_tokens(message)
+
+
+_ABSENT = object()
+
+
+def _marked(name: str, asked: dict) -> str:
+    return " · edited" if name in asked else " · added by an edit"
+
+
+def _as_run(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)

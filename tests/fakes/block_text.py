@@ -104,20 +104,39 @@ def _walk(node: Any, visit: Any) -> None:
             _walk(item, visit)
 
 
+def _label(elements: list[dict[str, Any]]) -> str | None:
+    """An argument's label: its name in bold; on an edited request, the name and what the
+    edit did to it ("amount · edited", "amount · as asked"), an emoji aside."""
+    parts = [e for e in elements if e.get("type") != "emoji" and e != {"type": "text", "text": " "}]
+    if any(e.get("type") != "text" for e in parts):
+        return None
+    bold, italic = {"bold": True}, {"italic": True}
+    if len(parts) == 1 and parts[0].get("style") == bold:
+        return parts[0]["text"]
+    if (
+        len(parts) == 2
+        and parts[0].get("style") in (bold, italic)
+        and parts[1].get("style") == italic
+        and parts[1]["text"].startswith(" · ")
+    ):
+        return parts[0]["text"] + parts[1]["text"]
+    return None
+
+
 def arguments_shown(blocks: list[dict[str, Any]]) -> dict[str, str]:
     """Each argument the blocks show in full, by its label: the text of its value box
-    ("" for an empty value, which is drawn as "(empty)" beside its label)."""
+    ("" for an empty value, which is drawn as "(empty)" beside its label). An edited
+    request's labels say which value runs and which was asked ("amount · as asked")."""
     shown: dict[str, str] = {}
     for block in blocks:
         containers = block.get("elements", []) if block.get("type") == "rich_text" else []
         if len(containers) < 2 or containers[0]["type"] != "rich_text_section":
             continue
-        label = containers[0]["elements"]
-        if len(label) != 1 or label[0].get("style") != {"bold": True}:
+        if (label := _label(containers[0]["elements"])) is None:
             continue
         value = containers[1]
         if value["type"] == "rich_text_preformatted":
-            shown[label[0]["text"]] = "".join(_element_text(e) for e in value["elements"])
+            shown[label] = "".join(_element_text(e) for e in value["elements"])
         elif value["elements"] == [{"type": "text", "text": "(empty)", "style": {"italic": True}}]:
-            shown[label[0]["text"]] = ""
+            shown[label] = ""
     return shown
