@@ -6,13 +6,15 @@ the same code gives the same figures on any machine, under any load.
 All on loopback and in this process: a throwaway dev server (its `action` metric read
 before and after each request), the real worker (`build_worker`) and the real bot
 (`build_bot_web_app`) sent signed Slack requests, the fake Slack Web API, the fake model
-(tests/fakes/openai_server.py) and the webhook receiver. Four requests, one at a time,
+(tests/fakes/openai_server.py) and the webhook receiver. Five requests, one at a time,
 each thread on a task queue of its own; every click comes once its approval waits on its
 card, as a person's does:
 
 1. **agent**: a mention; the model calls `wire_transfer`; its approval's card; an Approve
    click (the bot's Update); the card updated; the webhook run; the card updated with
    what ran; the model's answer in the thread.
+   **agent, edited**: the same, but the approver edits the amount and reference in the
+   Edit & approve modal (views.open, then the modal's submission) instead of Approve.
 2. **approval-only** (no model configured): a mention; its card; the click; the outcome
    in the thread.
 3. **approval-only follow-up**: the same again, a second mention in that thread (the
@@ -26,6 +28,7 @@ client calls of the bot, the worker's activities and this bench, and the dev ser
 """
 
 import asyncio
+import json
 import logging
 import tempfile
 from collections import Counter
@@ -51,9 +54,9 @@ from countersign.settings import Settings, load_settings
 from countersign.temporal_client import DATA_CONVERTER
 from countersign.temporal_server import temporal_binary
 from domain import search_attributes as sa
-from tests.bot.cards import BOT_USER, buttons, cards, click, thread_replies
+from tests.bot.cards import BOT_USER, buttons, cards, click, edit, edit_values, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
-from tests.fakes.slack_payloads import mention_event
+from tests.fakes.slack_payloads import mention_event, view_submission
 from tests.fakes.slack_requests import BotResponse, SlackRequests
 from tests.fakes.slack_web_api import FakeSlackWebApi, SlackCall
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
@@ -75,6 +78,8 @@ WIRE = {
     "account": "DE89370400440532013000",
     "reference": "invoice 4411",
 }
+# What the approver changes in the "agent, edited" request.
+EDITED = {"amount": "4500.00", "reference": "invoice 4411-B"}
 # The dev server publishes its metrics now and then, not at each increment.
 METRICS_SETTLE_SECONDS = 1.5
 
@@ -204,6 +209,8 @@ class Thread:
     with_model: bool
     ts: str
     mentions: int = 0
+    edits: bool = False
+    """The approver edits the amount before approving (Edit & approve), rather than Approve."""
 
     @property
     def task_queue(self) -> str:
@@ -233,12 +240,17 @@ async def one_request(stage: Stage, name: str, thread: Thread) -> RequestCost:
         await slack.wait_for(lambda: len(cards(slack)) > cards_before, timeout=30, what="the card")
         card = cards(slack)[cards_before]
         await _waiting_on_card(client, _approval_id(card))
-        _answered(await bot.interaction(click(card, APPROVER, approve=True)), "the click")
+        if thread.edits:
+            await _edit_and_approve(bot, slack, card)
+        else:
+            _answered(await bot.interaction(click(card, APPROVER, approve=True)), "the click")
         await slack.wait_for(
             lambda: len(thread_replies(slack)) > replies_before, timeout=30, what="the answer"
         )
         if thread.with_model and len(stage.webhooks.accepted) != ran_before + 1:
             raise RuntimeError("the approved webhook did not run exactly once")
+        if thread.edits and stage.webhooks.accepted[-1].json != WIRE | EDITED:
+            raise RuntimeError("the webhook did not run the edited version")
         # The conversation, the approvals of its earlier requests, and this request's one.
         lengths = await _settled(client, thread.task_queue, count=(len(already) or 1) + 1)
     return RequestCost(
@@ -251,6 +263,16 @@ async def one_request(stage: Stage, name: str, thread: Thread) -> RequestCost:
         stage.calls.since(calls_before),
         await stage.server_actions() - server_before,
     )
+
+
+async def _edit_and_approve(bot: SlackRequests, slack: FakeSlackWebApi, card: SlackCall) -> None:
+    opened = len(slack.calls_to("views.open"))
+    _answered(await bot.interaction(edit(card, APPROVER)), "the Edit & approve click")
+    await slack.wait_for(lambda: len(slack.calls_to("views.open")) > opened, timeout=30, what="the modal")
+    view = slack.calls_to("views.open")[-1].args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    submission = view_submission(view=view, user=APPROVER, values=edit_values(view, EDITED))
+    _answered(await bot.interaction(submission), "the edit")
 
 
 async def bare_request(stage: Stage) -> RequestCost:
@@ -398,10 +420,12 @@ async def run() -> None:
                 stage = Stage(env, f"http://127.0.0.1:{metrics_port}/metrics", session)
                 await stage.start(stack)
                 agent = Thread("agent", with_model=True, ts="1800000001.000100")
+                edited = Thread("agent-edited", with_model=True, ts="1800000003.000100", edits=True)
                 approval_only = Thread("approval-only", with_model=False, ts="1800000002.000100")
                 costs = []
                 for name, thread in (
                     ("agent", agent),
+                    ("agent, edited", edited),
                     ("approval-only", approval_only),
                     ("approval-only follow-up", approval_only),
                 ):

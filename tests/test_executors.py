@@ -21,8 +21,8 @@ from countersign.settings import Settings
 from domain.catalog import ExecutorKind, ExecutorSpec
 from domain.execution import ExecutionRequest
 from domain.fingerprint import fingerprint
-from domain.models import ApprovalRequest, DecisionSubmission
-from tests.approvals import APPROVER, FROM_LIST, start_approval, wire_request
+from domain.models import ApprovalRequest, DecisionSubmission, EditSubmission
+from tests.approvals import APPROVER, FROM_LIST, MANAGER, editable_wire, start_approval, wire_request
 from tests.conftest import WEBHOOK_SECRET
 from tests.executions import decided, execution, run, webhook_to
 from tests.executor_workflows import ApproveThenExecute, ApproveThenExecuteInput
@@ -30,6 +30,14 @@ from tests.fakes.slack_web_api import FakeSlackWebApi
 from tests.fakes.webhook_receiver import FakeWebhookReceiver
 from tests.receipt_key import JWKS, SIGNING_KEY_PEM
 from workflows.approval import ApprovalWorkflow
+
+WIRE = {
+    "amount": "5000.00",
+    "currency": "USD",
+    "payee": "ACME Corp",
+    "account": "DE89370400440532013000",
+    "reference": "4411",
+}
 
 
 @dataclasses.dataclass
@@ -138,6 +146,27 @@ async def test_arguments_changed_after_the_approval_are_refused_and_nothing_is_s
     )
     assert "different arguments" in error.message
     assert webhooks.attempts == []
+
+
+async def test_an_edited_approval_runs_only_the_edited_version(
+    client: Client, settings: Settings, slack, webhooks: FakeWebhookReceiver, executors, worker
+):
+    asked = editable_wire(WIRE | {"amount": "5000.00"})
+    edited = asked.parameters | {"amount": "4500.00"}
+    handle = await start_approval(client, settings.temporal_task_queue, asked)
+    await slack.wait_for_call("chat.postMessage")
+    edit = EditSubmission(user=MANAGER, parameters=edited, origin=FROM_LIST)
+    await handle.signal(ApprovalWorkflow.edit, edit)
+    await handle.result()
+
+    # The arguments as asked were not approved: the edit took their place.
+    error = await refusal(executors, execution(handle.id, asked, webhook_to(webhooks)))
+    assert "different arguments" in error.message
+    assert webhooks.attempts == []
+    ran = dataclasses.replace(asked, parameters=edited)
+    await run(executors, execution(handle.id, ran, webhook_to(webhooks)))
+    (delivery,) = webhooks.accepted
+    assert delivery.json == edited and delivery.receipt["edited"]["edits"][0]["user"] == MANAGER
 
 
 async def test_a_rejected_approval_is_refused(

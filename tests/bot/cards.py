@@ -80,3 +80,21 @@ def click_button(card: SlackCall, user: str, wanted: str, *, trigger_id: str) ->
         thread_ts=card.args.get("thread_ts"),
         trigger_id=trigger_id,
     )
+
+
+def edit_values(view: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values` of an edit modal as Slack sends it on Submit: every input as the
+    modal opened it, with `changes` (argument name → what was typed or chosen) over them."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element, name = block["element"], block["block_id"].removeprefix("edit_")
+        if element["type"] == "static_select":
+            chosen = changes.get(name, (element.get("initial_option") or {}).get("value"))
+            option = next((o for o in element["options"] if o["value"] == chosen), None)
+            entry = {"type": "static_select", "selected_option": option}
+        else:
+            entry = {"type": element["type"], "value": changes.get(name, element.get("initial_value"))}
+        values[block["block_id"]] = {"value": entry}
+    return values

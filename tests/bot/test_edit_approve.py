@@ -10,7 +10,7 @@ from typing import Any
 from temporalio.client import Client
 
 from blocks.approval_card import EDIT_ACTION_ID
-from blocks.edit_modal import EDIT_CALLBACK_ID, FIELD_ACTION_ID
+from blocks.edit_modal import EDIT_CALLBACK_ID
 from countersign.receipts.claims import arguments_sha256
 from domain.fingerprint import fingerprint
 from domain.models import AgentRequest, ApprovalStatus
@@ -27,7 +27,7 @@ from tests.approvals import (
     payments_policy,
     start_approval,
 )
-from tests.bot.cards import buttons, click, edit, ephemerals_to, said, shown, thread_replies
+from tests.bot.cards import buttons, click, edit, edit_values, ephemerals_to, said, shown, thread_replies
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_payloads import view_submission
 from tests.fakes.slack_requests import SlackRequests
@@ -54,23 +54,6 @@ def mention(text: str) -> AgentRequest:
 
 def editable(policy: Policy) -> Policy:
     return Policy(name=policy.name, stages=policy.stages, allow_edit=True)
-
-
-def typed(view: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """`view.state.values` as Slack sends it: every input as the modal opened it, `changes` typed over."""
-    values: dict[str, Any] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element, name = block["element"], block["block_id"].removeprefix("edit_")
-        if element["type"] == "static_select":
-            chosen = changes.get(name, (element.get("initial_option") or {}).get("value"))
-            option = next((o for o in element["options"] if o["value"] == chosen), None)
-            entry = {"type": "static_select", "selected_option": option}
-        else:
-            entry = {"type": element["type"], "value": changes.get(name, element.get("initial_value"))}
-        values[block["block_id"]] = {FIELD_ACTION_ID: entry}
-    return values
 
 
 async def open_editor(bot: SlackRequests, slack: FakeSlackWebApi, card: SlackCall, user: str) -> dict:
@@ -116,7 +99,7 @@ async def test_an_edited_amount_and_reference_run_exactly_as_edited_and_both_ver
 
     response = await bot.interaction(
         view_submission(
-            view=view, user=MANAGER, values=typed(view, {"amount": "4500.00", "reference": "4411-B"})
+            view=view, user=MANAGER, values=edit_values(view, {"amount": "4500.00", "reference": "4411-B"})
         )
     )
 
@@ -162,7 +145,7 @@ async def test_arguments_the_schema_refuses_come_back_as_field_errors_and_nothin
 
     response = await bot.interaction(
         view_submission(
-            view=view, user=MANAGER, values=typed(view, {"amount": "4,500", "account": "not an iban"})
+            view=view, user=MANAGER, values=edit_values(view, {"amount": "4,500", "account": "not an iban"})
         )
     )
 
@@ -210,7 +193,7 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
     view = await open_editor(bot, slack, cfo_card, CFO)
     assert "Stages already approved are asked again" in str(view["blocks"])
     response = await bot.interaction(
-        view_submission(view=view, user=CFO, values=typed(view, {"amount": "45000.00"}))
+        view_submission(view=view, user=CFO, values=edit_values(view, {"amount": "45000.00"}))
     )
 
     assert (response.status, response.text) == (200, "")
