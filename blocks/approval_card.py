@@ -72,9 +72,9 @@ def card_layout(
     return layout(request_pieces(request.summary, request.parameters, names))
 
 
-def card_problem(card: Approval) -> str | None:
-    """Why no card could show `card` in full (an edit that makes it so must not count)."""
-    return card_layout(card.request, edits=card.edits).problem
+def edit_problem(request: ApprovalRequest, arguments: dict[str, Any]) -> str | None:
+    """Why no card could show `request` edited to `arguments` in full: such an edit must not count."""
+    return layout(request_pieces(request.summary, arguments, asked=request.parameters)).problem
 
 
 def actions_block_id(version: int) -> str:

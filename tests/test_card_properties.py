@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blocks.approval_card import build_approval_card, card_layout, card_problem
+from blocks.approval_card import build_approval_card, card_layout, edit_problem
 from blocks.details_modal import build_details_modal
 from domain.fingerprint import fingerprint
 from domain.models import Approval, Edit
@@ -103,7 +103,7 @@ def test_an_edited_request_shows_what_runs_and_what_was_asked_in_full_or_the_edi
     request = wire_request(summary=summary, parameters=asked)
     edit = Edit(APPROVER, datetime(2030, 1, 1, tzinfo=UTC), edited, fingerprint(request.action, edited))
     card = Approval("approval-1", request, edit.fingerprint, datetime(2030, 1, 2, tzinfo=UTC), edits=[edit])
-    if card_problem(card):
+    if edit_problem(request, edited):
         try:
             build_approval_card(card, TEMPORAL_LINK)
         except ValueError:

@@ -7,7 +7,6 @@ redrawn at each decision, reminder and escalation, each stage's people told in a
 """
 
 import asyncio
-import dataclasses
 from datetime import timedelta
 
 from temporalio import workflow
@@ -17,7 +16,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.deciders import DeciderActivities
     from activities.slack import SlackActivities
-    from blocks.approval_card import card_problem
+    from blocks.approval_card import edit_problem
     from domain import approval_memo
     from domain import search_attributes as sa
     from domain.approval_edits import edit_refusal, version_refusal
@@ -347,27 +346,26 @@ class ApprovalWorkflow:
             return refusal
         if refusal := edit_refusal(state, submission):
             return refusal
-        edited = dataclasses.replace(state, edits=[*state.edits, self._edit_of(submission)])
-        if problem := card_problem(edited):
+        if problem := edit_problem(self._request, submission.parameters):
             return f"The edited request cannot be shown on its card in full: {problem}."
         return None
-
-    def _edit_of(self, submission: EditSubmission) -> Edit:
-        return Edit(
-            user=submission.user,
-            edited_at=workflow.now(),
-            parameters=submission.parameters,
-            fingerprint=fingerprint(self._request.action, submission.parameters),
-        )
 
     def _record_edit(self, submission: EditSubmission) -> None:
         """The editor approves their version: it is what the card shows and what runs."""
         assert self._stages is not None  # edit_refusal refuses a request without a chain
         now = workflow.now()
         stage, status = self._stages.edit(submission.user, submission.parameters, now)
-        self._edits.append(dataclasses.replace(self._edit_of(submission), stage=stage))
+        self._edits.append(
+            Edit(
+                user=submission.user,
+                edited_at=now,
+                parameters=submission.parameters,
+                fingerprint=fingerprint(self._request.action, submission.parameters),
+                stage=stage,
+            )
+        )
         self._fingerprint = self._edits[-1].fingerprint
-        # `/approvals` lists tell versions apart by their fingerprint.
+        # What `/approvals` and the audit read of it without asking: the version that runs.
         workflow.upsert_memo({approval_memo.FINGERPRINT: self._fingerprint})
         workflow.logger.info("Edited and approved by %s", submission.user)
         if status is not ApprovalStatus.PENDING:

@@ -4,13 +4,12 @@ Slack keeps the modal open with errors under the fields that do not fit the acti
 schema; it closes only once Temporal has the edit and the approval with it.
 """
 
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from blocks.approval_card import card_problem
+from blocks.approval_card import edit_problem
 from blocks.edit_modal import EditTarget, edit_fields, submitted_arguments
 from bot.after_answer import after_answer
 from bot.approvals.deciding import (
@@ -24,7 +23,7 @@ from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
 from domain.approval_edits import edited_since, opening_refusal
 from domain.catalog import field_problems
-from domain.models import Approval, ClickOrigin, DecisionSubmission, Edit, EditSubmission
+from domain.models import Approval, ClickOrigin, DecisionSubmission, EditSubmission
 
 BUSY = "The request could not be checked in time; submit again in a moment."
 
@@ -89,15 +88,9 @@ def _schema_errors(state: Approval, arguments: dict[str, Any]) -> dict[str, str]
     errors: dict[str, str] = {}
     for name, problem in field_problems(schema, arguments).items():
         errors.setdefault(fields.get(name, first), problem)
-    if not errors:
-        edit = Edit(user="", edited_at=state.expires_at, parameters=arguments, fingerprint="")
-        if problem := card_problem(_with(state, edit)):
-            errors[first] = f"The edited request cannot be shown on its card in full: {problem}."
+    if not errors and (problem := edit_problem(state.request, arguments)):
+        errors[first] = f"The edited request cannot be shown on its card in full: {problem}."
     return errors
-
-
-def _with(state: Approval, edit: Edit) -> Approval:
-    return replace(state, edits=[*state.edits, edit])
 
 
 def _first_field(view: dict[str, Any]) -> str:
