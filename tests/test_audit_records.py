@@ -112,6 +112,13 @@ async def test_the_history_alone_agrees_with_what_the_approval_recorded(recorded
     # An operator's `approve` is not a click: only the approval's result can tell it counted.
     by_people = [(d.user, d.approved, d.reason, d.stage, d.at) for d in recorded if d.user]
     assert [(d.user, d.approved, d.reason, d.stage, d.at) for d in history.clicks] == by_people
+    assert [(d.version, d.stage) for d in history.clicks] == [
+        (d.version, d.stage) for d in recorded if d.user
+    ]
+    edits = result.edits if result else []
+    assert [(e.user, e.edited_at, e.parameters, e.stage) for e in history.edits] == [
+        (e.user, e.edited_at, e.parameters, e.stage) for e in edits
+    ]
 
 
 def test_an_edited_approval_exports_each_version_with_the_decisions_made_on_it():

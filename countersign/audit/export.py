@@ -86,13 +86,13 @@ async def approval_records(
         decided = []
     elif not history.signalled:
         # Updates alone: each one's answer in the history says whether it counted.
-        decided = history.clicks
+        decided, edits = history.clicks, history.edits
     else:
         try:
             state = await handle.query(GET_STATUS, result_type=Approval, rpc_timeout=QUERY_TIMEOUT)
             decided = recorded_decisions(request, state.decision, state.progress, state.status)
             outcome, edits = history.closed or state.status.value, state.edits
         except (WorkflowQueryFailedError, RPCError):
-            decided, confirmed = history.clicks, False
+            decided, edits, confirmed = history.clicks, history.edits, False
     records = records_of(execution.id, request, decided, outcome, history.closed_at, edits)
     return [r for r in records if r.time >= iso_utc(since)], confirmed

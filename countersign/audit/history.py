@@ -7,8 +7,9 @@ decision came as an Update, a best reading of the signals otherwise. An accepted
 not; one its validator refused wrote nothing); a `decide` signal counted unless the
 approval then told that person why not, which it does with the activity `post_ephemeral`,
 once per refused signal. `approve` signals are left to the result: one that counted
-ended the approval approved. An edit (`edit_click`, `edit`) is left to the approval's own
-account too: it changes which of the approvals before it count.
+ended the approval approved. An accepted `edit_click` that returned None counted too: its
+editor's approval of the version it made, which judges the stages again (and the
+approvals before it stop counting). An `edit` signal makes it a best reading, like `decide`'s.
 """
 
 from dataclasses import dataclass, field
@@ -22,9 +23,17 @@ from temporalio.converter import DataConverter
 
 from countersign.audit.records import Decided
 from domain.approval_names import APPROVE, DECIDE, DECIDE_CLICK, EDIT, EDIT_CLICK
-from domain.models import ApprovalRequest, ApprovalResult, DecisionSubmission, EphemeralNotice
-from domain.policy_decisions import decide
-from domain.policy_progress import Progress, escalate
+from domain.fingerprint import fingerprint
+from domain.models import (
+    ApprovalRequest,
+    ApprovalResult,
+    DecisionSubmission,
+    Edit,
+    EditSubmission,
+    EphemeralNotice,
+)
+from domain.policy_decisions import decide, edit
+from domain.policy_progress import Chain, Progress, escalate
 
 # The activity a refused `decide` signal tells its refusal with (named in the history).
 REFUSAL_NOTICE = "post_ephemeral"
@@ -48,6 +57,8 @@ class ApprovalHistory:
     result: ApprovalResult | None = None
     clicks: list[Decided] = field(default_factory=list)
     """The decisions the history alone shows counted, in order (see the module's docstring)."""
+    edits: list[Edit] = field(default_factory=list)
+    """The edits among them (each `edit_click` Update that counted), in order."""
     asked: bool = False
     """Someone sent it a decision (an accepted Update, a signal): without, it has none."""
     signalled: bool = False
@@ -69,8 +80,8 @@ async def read_history(history: WorkflowHistory, converter: DataConverter) -> Ap
     started = events[0].workflow_execution_started_event_attributes
     (request,) = await converter.decode(started.input.payloads, [ApprovalRequest])
     found = ApprovalHistory(request=request)
-    accepted: dict[str, DecisionSubmission] = {}
-    counted_updates: list[tuple[DecisionSubmission, datetime]] = []
+    accepted: dict[str, DecisionSubmission | EditSubmission] = {}
+    counted_updates: list[tuple[DecisionSubmission | EditSubmission, datetime]] = []
     signals: list[_Signal] = []
     task_at = events[0].event_time.ToDatetime(tzinfo=UTC)
     for event in events:
@@ -94,9 +105,9 @@ async def read_history(history: WorkflowHistory, converter: DataConverter) -> Ap
                 accepted[update.meta.update_id] = submission
                 found.asked = True
             elif update.input.name == EDIT_CLICK:
-                # An edit changes what later approvals were for: only the approval's own
-                # account (its result, or its answer to get_status) says which counted.
-                found.asked = found.signalled = True
+                (edited,) = await converter.decode(update.input.args.payloads, [EditSubmission])
+                accepted[update.meta.update_id] = edited
+                found.asked = True
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             attributes = event.workflow_execution_update_completed_event_attributes
             if attributes.meta.update_id in accepted and await _recorded(attributes.outcome, converter):
@@ -114,7 +125,9 @@ async def read_history(history: WorkflowHistory, converter: DataConverter) -> Ap
                 (notice,) = await converter.decode(attributes.input.payloads, [EphemeralNotice])
                 _mark_refused(signals, notice.user)
     seen = [(s.submission, s.at) for s in signals if s.at is not None and not s.refused]
-    found.clicks = _with_stages(request, sorted([*counted_updates, *seen], key=lambda click: click[1]))
+    found.clicks, found.edits = _with_stages(
+        request, sorted([*counted_updates, *seen], key=lambda click: click[1])
+    )
     return found
 
 
@@ -143,23 +156,42 @@ def _mark_refused(signals: list[_Signal], user: str) -> None:
 
 
 def _with_stages(
-    request: ApprovalRequest, clicks: list[tuple[DecisionSubmission, datetime]]
-) -> list[Decided]:
-    """The clicks as decisions, each chained one at the stage the chain's own rules put it.
-    A decision the rules refuse but the approval counted was made once its stage had
-    escalated (a timer the history shows only as fired), so it is retried escalated."""
-    progress = Progress()
-    decided = []
+    request: ApprovalRequest, clicks: list[tuple[DecisionSubmission | EditSubmission, datetime]]
+) -> tuple[list[Decided], list[Edit]]:
+    """The clicks as decisions, each chained one at the stage the chain's own rules put it,
+    and the edits among them. A decision the rules refuse but the approval counted was made
+    once its stage had escalated (a timer the history shows only as fired), so it is
+    retried escalated. An edit is its editor's approval of the version it made, and judges
+    the stages again, as the approval did."""
+    chain, progress = request.chain, Progress()
+    decided: list[Decided] = []
+    edits: list[Edit] = []
     for submission, at in clicks:
         stage = None
-        reason = submission.reason.strip()
-        chain = request.chain
         for before in (progress, escalate(chain, progress)) if chain else ():
             try:
-                progress = decide(chain, before, submission.user, submission.approved, at, reason)
+                chain, progress = _apply(chain, before, submission, at)
             except ValueError:
                 continue
             stage = progress.decisions[-1].stage
             break
-        decided.append(Decided(submission.user, submission.approved, reason, at, stage))
-    return decided
+        if isinstance(submission, EditSubmission):
+            parameters = submission.parameters
+            edits.append(
+                Edit(submission.user, at, parameters, fingerprint(request.action, parameters), stage)
+            )
+            decided.append(Decided(submission.user, True, "", at, stage, progress.version))
+        else:
+            reason = submission.reason.strip()
+            version = progress.version
+            decided.append(Decided(submission.user, submission.approved, reason, at, stage, version))
+    return decided, edits
+
+
+def _apply(
+    chain: Chain, progress: Progress, submission: DecisionSubmission | EditSubmission, at: datetime
+) -> tuple[Chain, Progress]:
+    if isinstance(submission, EditSubmission):
+        return edit(chain, progress, submission.user, submission.parameters, at)
+    reason = submission.reason.strip()
+    return chain, decide(chain, progress, submission.user, submission.approved, at, reason)
