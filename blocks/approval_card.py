@@ -279,8 +279,7 @@ def _edited_note(card: Approval) -> str:
     editors = list(dict.fromkeys(e.user for e in card.edits))
     by = " and ".join(mention(u) for u in editors[:5])
     line = f":pencil2: *Edited before approving* by {by} (last at {slack_date(last.edited_at)}): {what}"
-    chain = card.request.chain
-    if chain and not chain.policy.edit_keeps_approvals and len(chain.policy.stages) > 1:
+    if _superseded_approvals(card):
         line += ". Approvals given before the edit were for other arguments and do not count"
     return line + ". What runs is the edited version shown here."
 
@@ -327,6 +326,11 @@ def _duplicate_note(duplicate: Duplicate) -> str:
         f":warning: *Same as the request above, still pending*{where}: the same action and "
         "arguments. Make sure this is not asking for it twice."
     )
+
+
+def _superseded_approvals(card: Approval) -> bool:
+    progress = card.progress
+    return bool(progress and any(d.approved for d in progress.decisions[: progress.superseded]))
 
 
 def _field(label: str, value: str) -> dict[str, str]:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from blocks import rich_text as rt
 from blocks.limits import cut
 from blocks.request_view import requester_words
@@ -99,9 +101,14 @@ def build_edit_modal(target: EditTarget, state: Approval) -> dict[str, Any]:
         f"*Edit, then approve* {mention(request.requester)}'s request. Your approval counts for the "
         "version you submit, and only that version runs."
     )
-    chain = request.chain
-    if chain and len(chain.policy.stages) > 1 and not chain.policy.edit_keeps_approvals:
-        intro += " Stages already approved are asked again: their approval was for other arguments."
+    chain, progress = request.chain, state.progress
+    if (
+        chain
+        and not chain.policy.edit_keeps_approvals
+        and progress
+        and any(d.approved for d in progress.counted)
+    ):
+        intro += " Those who approved already are asked again: their approval was for other arguments."
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}]
     if request.summary:
         words = requester_words(request.summary, {}, in_modal=True)
@@ -196,10 +203,12 @@ def _input(field: Field, current: Mapping[str, Any]) -> dict[str, Any]:
             element |= {"type": "plain_text_input", "max_length": limit}
             if isinstance(field.schema.get("minLength"), int) and field.schema["minLength"] > 0:
                 element["min_length"] = min(field.schema["minLength"], TEXT_INPUT_MAX)
-            else:
-                # A required text that may be empty: Slack would refuse it blank.
+            if field.required and _accepts_empty(field.schema):
+                # Required, but "" is a value it takes: Slack would refuse the field blank.
                 optional = True
-            if limit > 150 or (isinstance(value, str) and "\n" in value):
+            # Room for what it may hold: its maxLength, else the value it has.
+            room = field.schema.get("maxLength") or (len(value) if isinstance(value, str) else 0)
+            if room > 150 or (isinstance(value, str) and "\n" in value):
                 element["multiline"] = True
             if has and isinstance(value, str) and value:
                 element["initial_value"] = value
@@ -217,6 +226,10 @@ def _input(field: Field, current: Mapping[str, Any]) -> dict[str, Any]:
     if hint := _hint(field):
         block["hint"] = rt.plain(cut(hint, HINT_MAX))
     return block
+
+
+def _accepts_empty(prop: Mapping[str, Any]) -> bool:
+    return Draft202012Validator(dict(prop)).is_valid("")
 
 
 def _option(value: str) -> dict[str, Any]:

@@ -78,6 +78,8 @@ def test_each_argument_gets_the_input_its_schema_asks_for_holding_its_value():
     assert inputs["tags"]["hint"]["text"] == "Written as JSON." and inputs["tags"]["optional"]
     assert inputs["note"]["element"]["multiline"] and inputs["note"]["optional"]
     assert not inputs["item"]["optional"] and inputs["item"]["element"]["min_length"] == 1
+    # Required, and "" does not fit its pattern: Slack asks for it, on one line.
+    assert not inputs["unit_price"]["optional"] and "multiline" not in inputs["unit_price"]["element"]
     assert len(view["title"]["text"]) <= 24 and len(view["submit"]["text"]) <= 24
 
 

@@ -191,7 +191,7 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
     cfo_card = slack.calls_to("chat.update")[-1]
 
     view = await open_editor(bot, slack, cfo_card, CFO)
-    assert "Stages already approved are asked again" in str(view["blocks"])
+    assert "Those who approved already are asked again" in str(view["blocks"])
     response = await bot.interaction(
         view_submission(view=view, user=CFO, values=edit_values(view, {"amount": "45000.00"}))
     )

@@ -79,7 +79,7 @@ async def test_the_cfo_edits_the_wire_it_goes_back_to_the_manager_and_runs_as_ed
     await page.act_as(ALAN)
     await page.press(page.card("Wire transfer"), "Edit & approve")
     modal = page.modal
-    await expect(modal).to_contain_text("Stages already approved are asked again")
+    await expect(modal).to_contain_text("Those who approved already are asked again")
     amount = modal.locator('[data-block-id="edit_amount"] .bk-input')
     await expect(amount).to_have_value("25000.00")
     # The schema's pattern, checked by the bot: the modal stays open with the error under it.
@@ -97,6 +97,7 @@ async def test_the_cfo_edits_the_wire_it_goes_back_to_the_manager_and_runs_as_ed
     card = page.card("Wire transfer")
     await expect(card).to_contain_text("Manager 0/1 · CFO ✓ @Alan Turing")
     await expect(card).to_contain_text("Edited before approving by @Alan Turing")
+    await expect(card).to_contain_text("Approvals given before the edit were for other arguments")
     await expect(card).to_contain_text("amount · edited")
     await expect(card).to_contain_text("amount · as asked")
     await expect(card).to_contain_text("25000.00")
