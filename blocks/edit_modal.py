@@ -241,7 +241,7 @@ def _hint(field: Field) -> str:
     prop = field.schema
     parts = [str(prop["description"]).strip()] if prop.get("description") else []
     if pattern := prop.get("pattern"):
-        parts.append(f"Must match {pattern}.")
+        parts.append(f"Must match {pattern}")
     if field.kind == FieldKind.JSON:
         parts.append("Written as JSON.")
     return " ".join(parts)

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from domain.models import DEFAULT_APPROVAL_TIMEOUT_SECONDS
 from domain.policy import Policy, one_stage_policy
+from domain.schema_words import rule_of
 
 # Enough for the model to fix its call; more only buries the first problem.
 MAX_PROBLEMS = 10
@@ -108,19 +109,20 @@ def schema_problems(schema: dict[str, Any], arguments: Any) -> list[str]:
 
 
 def field_problems(schema: dict[str, Any], arguments: dict[str, Any]) -> dict[str, str]:
-    """The first problem of each top-level argument, by name, for a form to show under its
-    field; problems of no one argument are under "". Empty when `arguments` match."""
+    """The first problem of each top-level argument, by name, in the words of the rule it
+    breaks ("Must match ^…$"), for a form to show under its field; problems of no one
+    argument are under "". Empty when `arguments` match."""
     found: dict[str, str] = {}
     for error in sorted(Draft202012Validator(schema).iter_errors(arguments), key=lambda e: e.message):
         path = list(error.absolute_path)
         if path:
-            found.setdefault(str(path[0]), _short(error.message))
+            found.setdefault(str(path[0]), _short(rule_of(error)))
         elif error.validator == "required":
             for name in error.validator_value:
                 if name not in arguments:
                     found.setdefault(str(name), "This is required.")
         else:
-            found.setdefault("", _short(error.message))
+            found.setdefault("", _short(rule_of(error)))
     for path in _invalid_text(arguments, ""):
         found.setdefault(path.split(".")[0], "Not valid Unicode (a lone surrogate).")
     return found

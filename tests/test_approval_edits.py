@@ -10,6 +10,7 @@ from blocks.edit_modal import EditTarget, FieldKind, build_edit_modal, edit_fiel
 from blocks.request_view import ADDED, ASKED, CHANGED, REMOVED, request_pieces
 from domain.approval_edits import EDITED_SEE_CARD, UNCHANGED, edit_refusal, version_refusal
 from domain.approval_status import ApprovalStatus
+from domain.catalog import field_problems
 from domain.fingerprint import fingerprint
 from domain.models import ClickOrigin, DecisionSubmission, Edit, EditSubmission
 from domain.policy import Policy
@@ -74,7 +75,7 @@ def test_each_argument_gets_the_input_its_schema_asks_for_holding_its_value():
     assert inputs["currency"]["element"]["initial_option"]["value"] == "EUR"
     assert [o["value"] for o in inputs["rush"]["element"]["options"]] == ["true", "false"]
     assert inputs["rush"]["element"]["initial_option"]["value"] == "false"
-    assert inputs["unit_price"]["hint"]["text"] == "Like 129.00. Must match ^[0-9]+\\.[0-9]{2}$."
+    assert inputs["unit_price"]["hint"]["text"] == "Like 129.00. Must match ^[0-9]+\\.[0-9]{2}$"
     assert inputs["tags"]["hint"]["text"] == "Written as JSON." and inputs["tags"]["optional"]
     assert inputs["note"]["element"]["multiline"] and inputs["note"]["optional"]
     assert not inputs["item"]["optional"] and inputs["item"]["element"]["min_length"] == 1
@@ -206,3 +207,24 @@ def test_an_approval_counts_only_for_the_version_its_approver_saw():
     assert version_refusal(state, in_a_list) == EDITED_SEE_CARD
     assert version_refusal(state, DecisionSubmission(approved=True, user=CFO, version=1)) is None
     assert version_refusal(state, DecisionSubmission(approved=False, user=CFO, version=0)) is None
+
+
+def test_field_errors_say_the_rule_each_field_breaks():
+    problems = field_problems(
+        PURCHASE_SCHEMA,
+        {"item": "", "quantity": 0, "unit_price": "12", "currency": "CHF", "rush": "yes", "note": "n" * 1001},
+    )
+
+    assert problems == {
+        "item": "Cannot be empty.",
+        "quantity": "At least 1.",
+        "unit_price": "Must match ^[0-9]+\\.[0-9]{2}$",
+        "currency": 'One of "USD", "EUR", "GBP".',
+        "rush": "Must be true or false.",
+        "note": "At most 1000 characters.",
+    }
+    assert field_problems(PURCHASE_SCHEMA, {"item": "Laptop"}) == {
+        "quantity": "This is required.",
+        "unit_price": "This is required.",
+        "currency": "This is required.",
+    }

@@ -153,7 +153,11 @@ async def test_arguments_the_schema_refuses_come_back_as_field_errors_and_nothin
     answer = json.loads(response.text)
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"edit_amount", "edit_account"}
-    assert "does not match" in answer["errors"]["edit_amount"]
+    # In the words of the rule the field breaks, not of the value.
+    assert answer["errors"] == {
+        "edit_amount": "Must match ^[0-9]+\\.[0-9]{2}$",
+        "edit_account": "Must match ^[A-Z0-9 ]{8,34}$",
+    }
     state = await approval.query(ApprovalWorkflow.get_status)
     assert state.status is ApprovalStatus.PENDING and state.edits == []
     assert state.progress.decisions == []

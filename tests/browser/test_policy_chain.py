@@ -86,7 +86,7 @@ async def test_the_cfo_edits_the_wire_it_goes_back_to_the_manager_and_runs_as_ed
     await amount.fill("24,000")
     await page.press(modal, "Approve edited")
     await expect(modal.locator('[data-block-id="edit_amount"] .input-error')).to_contain_text(
-        "does not match"
+        "Must match ^[0-9]+\\.[0-9]{2}$"
     )
     await amount.fill("24000.00")
     await modal.locator('[data-block-id="edit_reference"] .bk-input').fill("invoice 4412-B")
