@@ -10,6 +10,9 @@ FINGERPRINT = "fingerprint"
 """The action and arguments' fingerprint: two pending cards alike are told apart by it."""
 MESSAGE_TS = "message_ts"
 """The card's ts, set once it is posted: with the channel, the card's permalink."""
+EDITS = "edits"
+"""Set once an approver edits the arguments: how many edits. A list shows the request's
+words, not its arguments, so an edited request is approved on its card."""
 ENDED_BY = "ended_by"
 """Set once it is decided: who made the decision that ended it (the last approver, the
 rejecter, the requester who withdrew it), or absent (expired, cancelled, through Temporal)."""

@@ -366,7 +366,9 @@ class ApprovalWorkflow:
         )
         self._fingerprint = self._edits[-1].fingerprint
         # What `/approvals` and the audit read of it without asking: the version that runs.
-        workflow.upsert_memo({approval_memo.FINGERPRINT: self._fingerprint})
+        workflow.upsert_memo(
+            {approval_memo.FINGERPRINT: self._fingerprint, approval_memo.EDITS: len(self._edits)}
+        )
         workflow.logger.info("Edited and approved by %s", submission.user)
         if status is not ApprovalStatus.PENDING:
             self._record(Decision(approved=True, decided_at=now, decided_by=submission.user))

@@ -61,6 +61,10 @@ _NOTHING = {
     Scope.MINE: "None of your requests is waiting for a decision.",
     Scope.ALL: "No approvals are pending.",
 }
+EDITED_NOTE = (
+    " Edited before approving: approve it on its card, where the edited arguments are shown "
+    "beside what was asked."
+)
 
 
 def build_approvals_list(
@@ -83,7 +87,7 @@ def build_approvals_list(
     for index, approval in enumerate(page.approvals, start=first):
         blocks.append(_item(approval, view, now, permalinks.get(approval.workflow_id)))
         if approval.may_be_decided_by(view.user):
-            blocks.append(_decision_buttons(approval.workflow_id, index, seal))
+            blocks.append(_decision_buttons(approval.workflow_id, index, seal, edited=bool(approval.edits)))
         elif approval.requester == view.user:
             # The requester never decides their own, but may take it back from here too.
             blocks.append(_withdraw_button(approval.workflow_id, index, seal))
@@ -143,6 +147,8 @@ def _item(approval: PendingApproval, view: Listing, now: datetime, permalink: st
     ]
     if not approval.may_be_decided_by(view.user):
         lines.append(rt.section(rt.text("Can be decided by "), *_who_may_decide(approval), rt.text(".")))
+    elif approval.edits:
+        lines.append(rt.section({"type": "emoji", "name": "pencil2"}, rt.text(EDITED_NOTE, italic=True)))
     return rt.block(*lines)
 
 
@@ -166,9 +172,16 @@ def _who_may_decide(approval: PendingApproval) -> list[rt.Element]:
     return people or [rt.text("nobody")]
 
 
-def _decision_buttons(workflow_id: str, index: int, seal: Callable[[str], str]) -> dict[str, Any]:
+def _decision_buttons(
+    workflow_id: str, index: int, seal: Callable[[str], str], *, edited: bool
+) -> dict[str, Any]:
     # Block IDs must be unique within a message; the listeners match on action IDs only.
-    buttons = [*decision_buttons(workflow_id, seal(workflow_id)), details_button(workflow_id)]
+    approve, reject = decision_buttons(workflow_id, seal(workflow_id))
+    # An edited request is approved where both versions are shown: its card (the approval
+    # refuses a list's Approve of it too). Rejecting it needs no such care.
+    buttons = (
+        [reject, details_button(workflow_id)] if edited else [approve, reject, details_button(workflow_id)]
+    )
     return {"type": "actions", "block_id": f"{ACTIONS_BLOCK_ID}_{index}", "elements": buttons}
 
 

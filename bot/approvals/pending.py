@@ -36,6 +36,8 @@ class PendingApproval:
     message_ts: str | None
     """The card's ts; None until the card is posted."""
     action: str = ""
+    edits: int = 0
+    """Approvers' edits so far: an edited request is approved on its card, not in a list."""
 
     def may_be_decided_by(self, user: str) -> bool:
         return user != self.requester and (sa.ANYONE in self.approvers or user in self.approvers)
@@ -92,4 +94,5 @@ async def _pending_approval(execution: WorkflowExecution) -> PendingApproval:
         expires_at=attributes.get(sa.APPROVAL_EXPIRES_AT),
         message_ts=memo.get(approval_memo.MESSAGE_TS),
         action=attributes.get(sa.APPROVAL_ACTION) or "",
+        edits=int(memo.get(approval_memo.EDITS) or 0),
     )

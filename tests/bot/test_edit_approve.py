@@ -2,16 +2,19 @@
 action's schema, field errors, both versions on the card and in the thread, exactly the
 edited version run, and an edit at a later stage sent back through the earlier ones."""
 
+import asyncio
 import json
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
 
-from blocks.approval_card import EDIT_ACTION_ID
+from blocks.approval_card import APPROVE_ACTION_ID, EDIT_ACTION_ID, REJECT_ACTION_ID
 from blocks.edit_modal import EDIT_CALLBACK_ID
 from countersign.receipts.claims import arguments_sha256
+from domain import approval_memo
 from domain.fingerprint import fingerprint
 from domain.models import AgentRequest, ApprovalStatus
 from domain.policy import Policy
@@ -28,6 +31,7 @@ from tests.approvals import (
     start_approval,
 )
 from tests.bot.cards import buttons, click, edit, edit_values, ephemerals_to, said, shown, thread_replies
+from tests.bot.test_approvals_command import approvals_command
 from tests.fakes.openai_server import FakeOpenAI, message, tool_call
 from tests.fakes.slack_payloads import view_submission
 from tests.fakes.slack_requests import SlackRequests
@@ -230,3 +234,37 @@ async def test_an_edit_at_the_cfo_stage_goes_back_to_the_manager_whose_old_click
 
 def _dms_to(slack: FakeSlackWebApi, user: str) -> list[SlackCall]:
     return [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == user]
+
+
+async def test_an_edited_request_is_listed_for_the_next_stage_to_reject_or_open_not_to_approve(
+    bot: SlackRequests, client: Client, settings, slack: FakeSlackWebApi, worker
+):
+    channel = f"C0EDIT{uuid.uuid4().hex[:8].upper()}"
+    request = editable_wire(WIRE | {"amount": "50000.00"})
+    request.channel = channel
+    approval = await start_approval(client, settings.temporal_task_queue, request)
+    card = await slack.wait_for_call("chat.postMessage")
+    view = await open_editor(bot, slack, card, MANAGER)
+    await bot.interaction(
+        view_submission(view=view, user=MANAGER, values=edit_values(view, {"amount": "45000.00"}))
+    )
+    await _listed_edited_for(client, approval.id, CFO)
+
+    listing = await approvals_command(bot, slack, CFO, f"<#{channel}>")
+
+    assert listing.shows(request.summary)
+    assert "Edited before approving: approve it on its card" in listing.text
+    actions = [button["action_id"] for _, button in listing.buttons()]
+    assert APPROVE_ACTION_ID not in actions and REJECT_ACTION_ID in actions
+
+
+async def _listed_edited_for(client: Client, workflow_id: str, user: str, timeout: float = 20) -> None:
+    """Visibility is eventually consistent: waits until it lists the approval for `user`, edited."""
+    deadline = time.monotonic() + timeout
+    query = f"WorkflowId = '{workflow_id}' AND ApprovalApprovers = '{user}'"
+    while True:
+        memos = [await w.memo() async for w in client.list_workflows(query)]
+        if memos and memos[0].get(approval_memo.EDITS):
+            return
+        assert time.monotonic() < deadline, f"{workflow_id} not listed for {user} as edited"
+        await asyncio.sleep(0.1)
