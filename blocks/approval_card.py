@@ -68,13 +68,21 @@ def card_layout(
 ) -> Layout:
     """How the card shows `request`: as asked, or as last edited with what was asked beside."""
     if edits:
-        return layout(request_pieces(request.summary, edits[-1].parameters, names, asked=request.parameters))
+        return _edited_layout(request, edits[-1].parameters, names)
     return layout(request_pieces(request.summary, request.parameters, names))
 
 
 def edit_problem(request: ApprovalRequest, arguments: dict[str, Any]) -> str | None:
-    """Why no card could show `request` edited to `arguments` in full: such an edit must not count."""
-    return layout(request_pieces(request.summary, arguments, asked=request.parameters)).problem
+    """Why `request` edited to `arguments` must not count: no card could show it in full."""
+    if problem := _edited_layout(request, arguments).problem:
+        return f"The edited request cannot be shown on its card in full: {problem}."
+    return None
+
+
+def _edited_layout(
+    request: ApprovalRequest, arguments: dict[str, Any], names: Mapping[str, str] | None = None
+) -> Layout:
+    return layout(request_pieces(request.summary, arguments, names, asked=request.parameters))
 
 
 def actions_block_id(version: int) -> str:
@@ -258,15 +266,11 @@ def _fields(card: Approval) -> list[dict[str, str]]:
         # Who decided and when takes the expiry's place: the deadline no longer matters.
         fields.append(_field("Decided", decision_line(card.status, card.decision)))
     if card.edits:
-        asked = fingerprint_of_asked(card)
+        asked = fingerprint(card.request.action, card.request.parameters)
         fields.append(_field("Fingerprint", f"`{card.fingerprint}` (edited; as asked `{asked}`)"))
     else:
         fields.append(_field("Fingerprint", f"`{card.fingerprint}`"))
     return fields
-
-
-def fingerprint_of_asked(card: Approval) -> str:
-    return fingerprint(card.request.action, card.request.parameters)
 
 
 def _edited_note(card: Approval) -> str:

@@ -53,7 +53,12 @@ class Field:
 
     @property
     def block_id(self) -> str:
-        return f"edit_{self.name}"
+        return field_block_id(self.name)
+
+
+def field_block_id(name: str) -> str:
+    """The input block of argument `name`: what the submission's values and errors are keyed by."""
+    return f"edit_{name}"
 
 
 @dataclass(frozen=True)

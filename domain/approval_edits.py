@@ -22,10 +22,8 @@ UNCHANGED = "Nothing was changed: use Approve to approve it as it is."
 
 def edit_refusal(state: Approval, submission: EditSubmission) -> str | None:
     """Why `submission` cannot count as an edit and approval of `state`, or None."""
-    if refusal := opening_refusal(state, submission.user):
+    if refusal := refusal_for(state, submission.user) or editing_refusal(state, submission.version):
         return refusal
-    if submission.version != state.version:
-        return edited_since(state)
     if submission.parameters == state.parameters:
         return UNCHANGED
     assert state.request.parameters_schema is not None  # editable
@@ -34,12 +32,14 @@ def edit_refusal(state: Approval, submission: EditSubmission) -> str | None:
     return None
 
 
-def opening_refusal(state: Approval, user: str) -> str | None:
-    """Why `user` may not edit `state` at all now (the bot asks before opening the modal)."""
-    if refusal := refusal_for(state, user):
-        return refusal
+def editing_refusal(state: Approval, version: int | None) -> str | None:
+    """Why `state` cannot be edited by anyone who may decide it, from a view of `version`
+    (None: not known): its policy allows no edit, or it was edited since. Who may decide is
+    `refusal_for`'s, which the bot asks first, with the click's origin."""
     if not state.editable:
         return EDIT_NOT_ALLOWED
+    if version is not None and version != state.version:
+        return edited_since(state)
     return None
 
 

@@ -7,6 +7,7 @@ redrawn at each decision, reminder and escalation, each stage's people told in a
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -260,10 +261,7 @@ class ApprovalWorkflow:
 
     @decide_click.validator
     def validate_decide_click(self, submission: DecisionSubmission) -> None:
-        if self._waits_for_card(submission.origin):
-            return  # the handler waits for the card's ts, then checks
-        if refusal := self._refusal(submission, checks_origin=True):
-            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+        self._validate(submission.origin, lambda: self._refusal(submission, checks_origin=True))
 
     @workflow.signal
     async def decide(self, submission: DecisionSubmission) -> None:
@@ -293,10 +291,7 @@ class ApprovalWorkflow:
 
     @withdraw_click.validator
     def validate_withdraw_click(self, withdrawal: Withdrawal) -> None:
-        if self._waits_for_card(withdrawal.origin):
-            return  # the handler waits for the card's ts, then checks
-        if refusal := self._withdrawal_refusal(withdrawal):
-            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+        self._validate(withdrawal.origin, lambda: self._withdrawal_refusal(withdrawal))
 
     @workflow.signal
     async def withdraw(self, withdrawal: Withdrawal) -> None:
@@ -324,10 +319,7 @@ class ApprovalWorkflow:
 
     @edit_click.validator
     def validate_edit_click(self, submission: EditSubmission) -> None:
-        if self._waits_for_card(submission.origin):
-            return  # the handler waits for the card's ts, then checks
-        if refusal := self._edit_refusal(submission):
-            raise ApplicationError(refusal, type=DECISION_REFUSED, non_retryable=True)
+        self._validate(submission.origin, lambda: self._edit_refusal(submission))
 
     @workflow.signal
     async def edit(self, submission: EditSubmission) -> None:
@@ -344,11 +336,7 @@ class ApprovalWorkflow:
         state = self.get_status()
         if refusal := self._origin_refusal(state, submission.user, submission.origin):
             return refusal
-        if refusal := edit_refusal(state, submission):
-            return refusal
-        if problem := edit_problem(self._request, submission.parameters):
-            return f"The edited request cannot be shown on its card in full: {problem}."
-        return None
+        return edit_refusal(state, submission) or edit_problem(self._request, submission.parameters)
 
     def _record_edit(self, submission: EditSubmission) -> None:
         """The editor approves their version: it is what the card shows and what runs."""
@@ -372,6 +360,14 @@ class ApprovalWorkflow:
         workflow.logger.info("Edited and approved by %s", submission.user)
         if status is not ApprovalStatus.PENDING:
             self._record(Decision(approved=True, decided_at=now, decided_by=submission.user))
+
+    def _validate(self, origin: ClickOrigin | None, refusal: Callable[[], str | None]) -> None:
+        """An Update's validator: a refusal writes nothing to history. Before the card's ts is
+        known the handler waits for it, then checks."""
+        if self._waits_for_card(origin):
+            return
+        if why := refusal():
+            raise ApplicationError(why, type=DECISION_REFUSED, non_retryable=True)
 
     async def _tell_refusal(self, user: str, refusal: str) -> None:
         try:

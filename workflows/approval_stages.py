@@ -70,10 +70,7 @@ class ChainRun:
         and returns the request's outcome; a stage that follows starts its clock now."""
         before = self.stage_index
         self.progress = decide(self.chain, self.progress, user, approved, at, reason)
-        self.changes += 1
-        if self.stage_index is not None and self.stage_index != before:
-            self._start_clock(at)
-        return outcome(self.chain, self.progress)
+        return self._changed(before, at)
 
     def edit(self, user: str, arguments: dict[str, Any], at: datetime) -> tuple[int, ApprovalStatus]:
         """Records `user`'s edit and their approval of it (raises ValueError with the refusal
@@ -83,10 +80,15 @@ class ChainRun:
         index = self.stage_index
         assert index is not None  # edit() refuses a decided request
         self.chain, self.progress = edit(self.chain, self.progress, user, arguments, at)
+        return index, self._changed(index, at)
+
+    def _changed(self, before: int | None, at: datetime) -> ApprovalStatus:
+        """After a decision or an edit at `at`: the card redraws, a stage that now waits
+        (a later one, or an earlier one again) starts its clock, and the outcome."""
         self.changes += 1
-        if self.stage_index is not None and self.stage_index != index:
+        if self.stage_index is not None and self.stage_index != before:
             self._start_clock(at)
-        return index, outcome(self.chain, self.progress)
+        return outcome(self.chain, self.progress)
 
     def next_wake(self) -> datetime:
         """When the clock fires next: a reminder, else the deadline."""

@@ -11,7 +11,7 @@ from bot.approvals.click import NOT_YOUR_LIST, approval_click
 from bot.approvals.deciding import NO_LONGER_EXISTS, ApprovalBusy, approval_state, refusal_to_decide
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
-from domain.approval_edits import edited_since, opening_refusal
+from domain.approval_edits import editing_refusal
 
 BUSY = "The request could not be loaded in time; please try again in a moment."
 
@@ -53,11 +53,8 @@ async def _open_editor(
     if refusal := refusal_to_decide(state, click.workflow_id, click.user, click.origin):
         await click.tell(client, refusal)
         return
-    if refusal := opening_refusal(state, click.user):
+    if refusal := editing_refusal(state, click.version):
         await click.tell(client, refusal)
-        return
-    if click.version is not None and click.version != state.version:
-        await click.tell(client, edited_since(state))
         return
     target = EditTarget(
         workflow_id=click.workflow_id,

@@ -10,7 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from blocks.approval_card import edit_problem
-from blocks.edit_modal import EditTarget, edit_fields, submitted_arguments
+from blocks.edit_modal import EditTarget, field_block_id, submitted_arguments
 from bot.after_answer import after_answer
 from bot.approvals.deciding import (
     NO_LONGER_EXISTS,
@@ -21,7 +21,8 @@ from bot.approvals.deciding import (
 )
 from bot.errors import WORKFLOW_ID_KEY
 from bot.services import services_of
-from domain.approval_edits import edited_since, opening_refusal
+from domain.approval_edits import editing_refusal
+from domain.approval_rules import refusal_for
 from domain.catalog import field_problems
 from domain.models import Approval, ClickOrigin, DecisionSubmission, EditSubmission
 
@@ -49,13 +50,13 @@ async def handle_edit_submission(
     if state is None:
         await ack(response_action="errors", errors={_first_field(view): problem})
         return
-    if refusal := _refusal(state, user, target):
+    if refusal := refusal_for(state, user) or editing_refusal(state, target.version):
         await ack()
         _tell(client, body, context, target, user, refusal)
         return
-    assert state.request.parameters_schema is not None  # opening_refusal refuses others
+    assert state.request.parameters_schema is not None  # editing_refusal refuses others
     arguments, errors = submitted_arguments(view, state.request.parameters_schema, state.parameters)
-    if errors := errors or _schema_errors(state, arguments):
+    if errors := errors or _schema_errors(state, arguments, _first_field(view)):
         await ack(response_action="errors", errors=errors)
         return
     origin = ClickOrigin(target.channel, target.message_ts or "", from_list=target.from_list)
@@ -71,25 +72,15 @@ async def handle_edit_submission(
         _tell(client, body, context, target, user, refusal)
 
 
-def _refusal(state: Approval, user: str, target: EditTarget) -> str | None:
-    if refusal := opening_refusal(state, user):
-        return refusal
-    if state.version != target.version:
-        return edited_since(state)
-    return None
-
-
-def _schema_errors(state: Approval, arguments: dict[str, Any]) -> dict[str, str]:
-    """Each field that does not fit the action's schema, by the block it is in; and an edit
-    no card could show in full (it must not count) under the first field."""
+def _schema_errors(state: Approval, arguments: dict[str, Any], first: str) -> dict[str, str]:
+    """Each field that does not fit the action's schema, by the block it is in; and, under
+    the `first` field, what no one field holds: an edit no card could show in full."""
     schema = state.request.parameters_schema or {}
-    fields = {f.name: f.block_id for f in edit_fields(schema, state.parameters)}
-    first = next(iter(fields.values()), "")
     errors: dict[str, str] = {}
     for name, problem in field_problems(schema, arguments).items():
-        errors.setdefault(fields.get(name, first), problem)
+        errors.setdefault(field_block_id(name) if name else first, problem)
     if not errors and (problem := edit_problem(state.request, arguments)):
-        errors[first] = f"The edited request cannot be shown on its card in full: {problem}."
+        errors[first] = problem
     return errors
 
 
